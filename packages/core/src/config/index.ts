@@ -1,0 +1,2 @@
+export * from "./key-catalog";
+export * from "./limits";

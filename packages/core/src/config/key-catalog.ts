@@ -1,0 +1,71 @@
+// The named keys that Coffer offers, declared as code. Infra creates one KMS key per entry and the
+// local runner creates the same keys in the emulator, so the two cannot drift apart.
+
+/** How long, and for how much, one KMS data key may be reused for encryption. */
+export interface DataKeyCachePolicy {
+  maxAgeMs: number;
+  maxMessages: number;
+  maxBytes: number;
+}
+
+/** "data" keys serve the crypto and records API; the "bins" key serves secure bins only. */
+export type KeyPurpose = "data" | "bins";
+
+export interface CatalogKey {
+  name: string;
+  description: string;
+  purpose: KeyPurpose;
+  keySpec: "SYMMETRIC_DEFAULT";
+  rotation: { enabled: boolean; periodDays: number };
+  cache: DataKeyCachePolicy;
+}
+
+// Every message gets its own HKDF-derived AES key, so reusing a data key is safe; the limits only
+// bound how much one unwrapped key protects and how long it lives in memory.
+export const defaultCachePolicy: DataKeyCachePolicy = {
+  maxAgeMs: 5 * 60_000,
+  maxMessages: 100_000,
+  maxBytes: 2 ** 32,
+};
+
+export const keyCatalog = {
+  default: {
+    name: "default",
+    description: "Coffer default data key",
+    purpose: "data",
+    keySpec: "SYMMETRIC_DEFAULT",
+    rotation: { enabled: true, periodDays: 365 },
+    cache: defaultCachePolicy,
+  },
+  bins: {
+    name: "bins",
+    description: "Coffer secure bins: data keys bound to {purpose: bin, binId}",
+    purpose: "bins",
+    keySpec: "SYMMETRIC_DEFAULT",
+    rotation: { enabled: true, periodDays: 365 },
+    // Bin keys are never cached: each bin has its own data key.
+    cache: { maxAgeMs: 0, maxMessages: 1, maxBytes: 0 },
+  },
+} as const satisfies Record<string, CatalogKey>;
+
+export type KeyName = keyof typeof keyCatalog;
+
+/** The RSA key that clients seal input to (DESIGN §5). */
+export const sealKey = {
+  name: "seal",
+  description: "Coffer sealed input (RSA-OAEP-SHA-256)",
+  keySpec: "RSA_3072",
+  encryptionAlgorithm: "RSAES_OAEP_SHA_256",
+} as const;
+
+export const catalogKeys: readonly CatalogKey[] = Object.values(keyCatalog);
+export const dataKeyNames = catalogKeys.filter((key) => key.purpose === "data").map((key) => key.name);
+
+export function findCatalogKey(name: string): CatalogKey | undefined {
+  return catalogKeys.find((key) => key.name === name);
+}
+
+/** Per-stage alias, the same in AWS and in the emulator. */
+export function kmsAliasName(stage: string, keyName: string): string {
+  return `alias/coffer/${stage}/${keyName}`;
+}

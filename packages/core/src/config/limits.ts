@@ -1,0 +1,26 @@
+// Size and rate limits, checked before any work. Derivations are spelled out because they are
+// contracts with API Gateway, Lambda and DynamoDB, not taste.
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const limits = {
+  // Lambda's synchronous payload limit is 6 MiB (6,291,456 bytes) each way, API Gateway's 10 MB.
+  // A decrypt response carries the plaintext as base64url (4/3), an encrypt response the envelope
+  // (plaintext + header of at most ~9 KiB) as base64url: 4 MiB -> 5,592,406 chars + JSON, which
+  // leaves ~680 KiB of headroom under 6 MiB for the header, the context and the tRPC wrapping.
+  maxPlaintextBytes: 4 * MiB,
+  // DynamoDB items are at most 400 KB, attribute names included; records and bins store the
+  // envelope as binary with room to spare.
+  maxRecordPlaintextBytes: 256 * KiB,
+  maxBinCiphertextBytes: 256 * KiB,
+  /** A batch: at most this many items and, in total, the single-call plaintext limit. */
+  maxBatchItems: 100,
+  /** Encryption context: stored in every envelope header and logged in clear by CloudTrail. */
+  maxContextEntries: 16,
+  maxContextKeyChars: 128,
+  maxContextValueChars: 1024,
+  maxContextBytes: 4 * KiB,
+  /** The local gateway refuses larger request bodies with 413, as API Gateway + Lambda do. */
+  maxRequestBodyBytes: 6 * MiB,
+} as const;

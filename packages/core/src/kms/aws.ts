@@ -1,0 +1,148 @@
+import {
+  DecryptCommand,
+  DescribeKeyCommand,
+  GenerateDataKeyCommand,
+  GenerateDataKeyWithoutPlaintextCommand,
+  KMSClient,
+  ReEncryptCommand,
+} from "@aws-sdk/client-kms";
+import { CofferError } from "../errors";
+import type { Kms } from "./port";
+
+export interface KmsClientOptions {
+  /** Only for the emulator; in AWS the SDK resolves the endpoint (or reads AWS_ENDPOINT_URL_KMS). */
+  endpoint?: string;
+  region?: string;
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+}
+
+export function createKmsClient(options: KmsClientOptions = {}): KMSClient {
+  return new KMSClient({
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    maxAttempts: options.maxAttempts ?? 3,
+    // Without throwOnRequestTimeout the SDK only warns when a request hangs (kms-emulator.md §6).
+    requestHandler: {
+      connectionTimeout: 1_000,
+      requestTimeout: options.requestTimeoutMs ?? 3_000,
+      throwOnRequestTimeout: true,
+    },
+  });
+}
+
+export function createAwsKms(client: KMSClient): Kms {
+  const bytes = (blob: Uint8Array | undefined): Buffer => {
+    if (!blob) throw new CofferError("unavailable", "The key service sent an incomplete answer. Retry shortly.");
+    return Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  };
+  const spec = (bits: 128 | 256) => (bits === 128 ? "AES_128" : "AES_256");
+
+  return {
+    async generateDataKey({ keyId, context, bits }) {
+      const out = await call(() =>
+        client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: spec(bits), EncryptionContext: { ...context } })),
+      );
+      return { plaintext: bytes(out.Plaintext), wrapped: bytes(out.CiphertextBlob), keyArn: out.KeyId ?? keyId };
+    },
+    async generateWrappedDataKey({ keyId, context, bits }) {
+      const out = await call(() =>
+        client.send(
+          new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: spec(bits), EncryptionContext: { ...context } }),
+        ),
+      );
+      return { wrapped: bytes(out.CiphertextBlob), keyArn: out.KeyId ?? keyId };
+    },
+    async decrypt({ wrapped, context, keyId }) {
+      const out = await call(() =>
+        client.send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { ...context }, KeyId: keyId })),
+      );
+      return bytes(out.Plaintext);
+    },
+    async reEncrypt({ wrapped, context, toKeyId }) {
+      const out = await call(() =>
+        client.send(
+          new ReEncryptCommand({
+            CiphertextBlob: wrapped,
+            SourceEncryptionContext: { ...context },
+            DestinationKeyId: toKeyId,
+            DestinationEncryptionContext: { ...context },
+          }),
+        ),
+      );
+      return { wrapped: bytes(out.CiphertextBlob), keyArn: out.KeyId ?? toKeyId };
+    },
+    async describeKey(keyId) {
+      const out = await call(() => client.send(new DescribeKeyCommand({ KeyId: keyId })));
+      return { arn: out.KeyMetadata?.Arn ?? keyId, state: out.KeyMetadata?.KeyState ?? "Unknown" };
+    },
+  };
+}
+
+async function call<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw toCofferError(error);
+  }
+}
+
+// Unmodeled KMS errors (ValidationException, ThrottlingException, ...) only carry a name, so every
+// rule matches on `name`. Messages never repeat the SDK's text: it can name ARNs.
+export function toCofferError(error: unknown): unknown {
+  if (error instanceof CofferError) return error;
+  const name = (error as { name?: string } | null)?.name ?? "";
+  switch (name) {
+    case "InvalidCiphertextException":
+      return new CofferError(
+        "invalid",
+        "The wrapped data key was rejected: it was altered, or the encryption context does not match the one it was made with.",
+        { reason: "wrapped_key_rejected", cause: error },
+      );
+    case "IncorrectKeyException":
+      return new CofferError("invalid", "The wrapped data key belongs to another key.", {
+        reason: "wrong_key",
+        cause: error,
+      });
+    case "DisabledException":
+      return new CofferError("key_unusable", "This key is disabled. Ask an administrator to enable it.", {
+        reason: "key_disabled",
+        cause: error,
+      });
+    case "KMSInvalidStateException":
+      return new CofferError("key_unusable", "This key is pending deletion and cannot be used.", {
+        reason: "key_pending_deletion",
+        cause: error,
+      });
+    case "NotFoundException":
+      return new CofferError("key_unusable", "The key does not exist in this stage. Check the key name.", {
+        reason: "key_not_found",
+        cause: error,
+      });
+    case "AccessDeniedException":
+      return new CofferError("forbidden", "This service is not allowed to use that key for this operation.", {
+        reason: "kms_access_denied",
+        cause: error,
+      });
+    case "ValidationException":
+    case "InvalidKeyUsageException":
+      return new CofferError("invalid", "The key service refused the request as malformed.", {
+        reason: "kms_validation",
+        cause: error,
+      });
+    default:
+      // Throttling, 5xx, timeouts, refused or reset connections all mean "try again later". Anything
+      // else is a bug of ours and must surface as one, not hide behind "unavailable".
+      if (!isServiceOrNetworkError(error)) return error;
+      return new CofferError("unavailable", "The key service is unavailable. Retry shortly.", {
+        reason: "kms_unavailable",
+        cause: error,
+      });
+  }
+}
+
+function isServiceOrNetworkError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return "$metadata" in error || "$fault" in error || typeof code === "string" || name === "TimeoutError";
+}

@@ -1,0 +1,2 @@
+export * from "./port";
+export { createAwsKms, createKmsClient, type KmsClientOptions } from "./aws";

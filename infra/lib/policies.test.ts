@@ -1,0 +1,68 @@
+import { describe, expect, test } from "vitest";
+import {
+  type FunctionName,
+  functionNames,
+  type KmsCapability,
+  kmsCapabilitiesOf,
+  procedureRoutes,
+} from "../../packages/functions/src/routes";
+import { BIN_PURPOSE_CONDITION, type KmsStatement, kmsStatement, kmsStatements } from "./policies";
+
+const keys = { data: ["arn:data:default"], bins: "arn:bins" };
+
+// The spec, written out independently of the builder: the IAM actions each capability may grant.
+const expectedActions: Record<KmsCapability, string[]> = {
+  describeKey: ["kms:DescribeKey"],
+  generateDataKey: ["kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
+  decryptDataKey: ["kms:Decrypt"],
+  reEncryptDataKey: ["kms:ReEncryptFrom", "kms:ReEncryptTo"],
+  generateBinKey: ["kms:GenerateDataKey"],
+  decryptBinKey: ["kms:Decrypt"],
+};
+
+const policyOf = (fn: FunctionName) => kmsStatements(kmsCapabilitiesOf(fn), keys);
+const grants = (statements: KmsStatement<string>[]) =>
+  statements.flatMap((s) => s.actions.flatMap((action) => s.resources.map((resource) => ({ action, resource, conditions: s.conditions }))));
+
+describe("KMS policies from the route table", () => {
+  test.each(Object.entries(expectedActions))("%s grants exactly its actions", (capability, actions) => {
+    expect(kmsStatement(capability as KmsCapability, keys).actions.sort()).toEqual([...actions].sort());
+  });
+
+  test.each(functionNames)("the %s function holds exactly what its procedures need", (fn) => {
+    const needed = new Set(
+      Object.values(procedureRoutes)
+        .filter((route) => route.fn === fn)
+        .flatMap((route) => route.kms.flatMap((capability) => expectedActions[capability])),
+    );
+    const held = new Set(policyOf(fn).flatMap((statement) => statement.actions));
+    expect([...held].sort()).toEqual([...needed].sort());
+  });
+
+  test("only the decrypt function may decrypt data keys", () => {
+    for (const fn of functionNames) {
+      const unconditionedDecrypt = grants(policyOf(fn)).filter(
+        (grant) => grant.action === "kms:Decrypt" && keys.data.includes(grant.resource),
+      );
+      if (fn !== "decrypt") expect(unconditionedDecrypt).toEqual([]);
+    }
+  });
+
+  test("bin keys are only usable under the purpose=bin context", () => {
+    for (const fn of functionNames) {
+      for (const grant of grants(policyOf(fn)).filter((g) => g.resource === keys.bins)) {
+        expect(grant.conditions).toContainEqual(BIN_PURPOSE_CONDITION);
+      }
+    }
+  });
+
+  test("no function gets wildcards or actions Coffer never calls", () => {
+    const allowed = new Set(Object.values(expectedActions).flat());
+    for (const fn of functionNames) {
+      for (const statement of policyOf(fn)) {
+        for (const action of statement.actions) expect(allowed.has(action), action).toBe(true);
+        expect(statement.resources).not.toContain("*");
+      }
+    }
+  });
+});

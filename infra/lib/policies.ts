@@ -1,0 +1,52 @@
+import type { KmsCapability } from "../../packages/functions/src/routes";
+
+// Least privilege, computed: a function gets exactly the KMS statements that the capabilities of
+// its procedures need (DESIGN §2). Generic over the ARN type so that infra passes Pulumi outputs
+// and the tests pass strings.
+
+export interface KeyArns<Arn> {
+  /** The catalog's data keys (purpose "data"). */
+  data: Arn[];
+  /** The secure bins key. */
+  bins: Arn;
+}
+
+export interface Condition {
+  test: string;
+  variable: string;
+  values: string[];
+}
+
+export interface KmsStatement<Arn> {
+  actions: string[];
+  resources: Arn[];
+  conditions?: Condition[];
+}
+
+/** Bin keys may only be made and unwrapped under the context {purpose: "bin", ...}. */
+export const BIN_PURPOSE_CONDITION: Condition = {
+  test: "StringEquals",
+  variable: "kms:EncryptionContext:purpose",
+  values: ["bin"],
+};
+
+export function kmsStatement<Arn>(capability: KmsCapability, keys: KeyArns<Arn>): KmsStatement<Arn> {
+  switch (capability) {
+    case "describeKey":
+      return { actions: ["kms:DescribeKey"], resources: keys.data };
+    case "generateDataKey":
+      return { actions: ["kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"], resources: keys.data };
+    case "decryptDataKey":
+      return { actions: ["kms:Decrypt"], resources: keys.data };
+    case "reEncryptDataKey":
+      return { actions: ["kms:ReEncryptFrom", "kms:ReEncryptTo"], resources: keys.data };
+    case "generateBinKey":
+      return { actions: ["kms:GenerateDataKey"], resources: [keys.bins], conditions: [BIN_PURPOSE_CONDITION] };
+    case "decryptBinKey":
+      return { actions: ["kms:Decrypt"], resources: [keys.bins], conditions: [BIN_PURPOSE_CONDITION] };
+  }
+}
+
+export function kmsStatements<Arn>(capabilities: readonly KmsCapability[], keys: KeyArns<Arn>): KmsStatement<Arn>[] {
+  return [...new Set(capabilities)].sort().map((capability) => kmsStatement(capability, keys));
+}

@@ -1,0 +1,44 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createTableInput, tableShape } from "./table";
+
+export interface DynamoClientOptions {
+  /** Only for DynamoDB Local; in AWS the SDK resolves it (or reads AWS_ENDPOINT_URL_DYNAMODB). */
+  endpoint?: string;
+  region?: string;
+  maxAttempts?: number;
+}
+
+export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    maxAttempts: options.maxAttempts ?? 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+  });
+}
+
+export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  // Binary attributes come back as Uint8Array; undefined members are simply left out.
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Creates the table from the shared shape (and its TTL), unless it already exists. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: tableShape.ttlAttribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** A cheap real round trip to the table, for health checks. */
+export async function pingTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new DescribeTableCommand({ TableName: tableName }));
+}

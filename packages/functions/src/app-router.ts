@@ -1,0 +1,17 @@
+import { type AnyProcedure } from "@trpc/server";
+import { type FunctionName, functionFor } from "./routes";
+import { health } from "./routers/health";
+import { router } from "./trpc";
+
+export const appRouter = router({
+  health,
+});
+
+/** The one type the clients import (type-only). */
+export type AppRouter = typeof appRouter;
+
+/** The slice of the app router that one Lambda function serves, as the route table says. */
+export function routerFor(fn: FunctionName) {
+  const procedures = appRouter._def.procedures as Record<string, AnyProcedure>;
+  return router(Object.fromEntries(Object.entries(procedures).filter(([path]) => functionFor(path) === fn)));
+}

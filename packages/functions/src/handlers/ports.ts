@@ -1,0 +1,20 @@
+import { Resource } from "sst";
+import { systemClock } from "@coffer/core/clock";
+import { createDynamoClient } from "@coffer/core/db";
+import { createAwsKms, createKmsClient } from "@coffer/core/kms";
+import packageJson from "../../package.json" with { type: "json" };
+import type { Ports } from "../services";
+
+// The only code that reads SST links. In AWS they come from the function's environment; locally the
+// gateway sets the same SST_RESOURCE_* variables (and AWS_ENDPOINT_URL_* for the emulators).
+export function portsFromEnvironment(): Ports {
+  return {
+    kms: createAwsKms(createKmsClient()),
+    dynamo: createDynamoClient(),
+    tableName: Resource.Table.name,
+    clock: systemClock,
+    stage: Resource.App.stage,
+    version: packageJson.version,
+    keyIds: Resource.Keys.keys,
+  };
+}

@@ -1,0 +1,65 @@
+// The route table: which Lambda function serves which procedure, and which KMS capabilities each
+// procedure needs. Infra turns it into functions, routes and least-privilege policies; the local
+// gateway serves it; the client's splitLink reads it so a batch never mixes two functions.
+// Pure data, no imports: the web bundle imports it too.
+
+export type FunctionName = "api" | "decrypt";
+
+/** What a procedure asks of KMS. infra/lib/policies.ts maps each to IAM actions and resources. */
+export type KmsCapability =
+  | "describeKey" // DescribeKey on the catalog keys (health)
+  | "generateDataKey" // GenerateDataKey* on the data keys
+  | "decryptDataKey" // Decrypt on the data keys
+  | "reEncryptDataKey" // ReEncryptFrom/To on the data keys
+  | "generateBinKey" // GenerateDataKey on the bins key, only with context purpose=bin
+  | "decryptBinKey"; // Decrypt on the bins key, only with context purpose=bin
+
+export interface FunctionRoute {
+  /** The API Gateway path prefix: the function serves `ANY <path>/{proxy+}`. */
+  path: string;
+  /** SST handler string: file (from the repo root, without extension) + "." + export. */
+  handler: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface ProcedureRoute {
+  fn: FunctionName;
+  kms: readonly KmsCapability[];
+}
+
+export const functionRoutes = {
+  api: { path: "/api", handler: "packages/functions/src/handlers/api.handler", timeoutSeconds: 10, memoryMb: 1024 },
+  decrypt: {
+    path: "/decrypt",
+    handler: "packages/functions/src/handlers/decrypt.handler",
+    timeoutSeconds: 10,
+    memoryMb: 1024,
+  },
+} as const satisfies Record<FunctionName, FunctionRoute>;
+
+export const procedureRoutes = {
+  health: { fn: "api", kms: ["describeKey"] },
+} as const satisfies Record<string, ProcedureRoute>;
+
+export type ProcedurePath = keyof typeof procedureRoutes;
+
+/** Bearer tokens travel in a header, never in cookies, so any origin may call the API. */
+export const corsPolicy = {
+  allowOrigins: ["*"],
+  allowMethods: ["GET", "POST"],
+  allowHeaders: ["authorization", "content-type"],
+  maxAgeSeconds: 600,
+} as const;
+
+export const functionNames = Object.keys(functionRoutes) as FunctionName[];
+
+export function functionFor(path: string): FunctionName | undefined {
+  return (procedureRoutes as Record<string, ProcedureRoute>)[path]?.fn;
+}
+
+/** The union of the KMS capabilities of every procedure that a function serves. */
+export function kmsCapabilitiesOf(fn: FunctionName): KmsCapability[] {
+  const routes = Object.values(procedureRoutes) as ProcedureRoute[];
+  return [...new Set(routes.filter((route) => route.fn === fn).flatMap((route) => route.kms))].sort();
+}

@@ -1,0 +1,21 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+export default $config({
+  app(input) {
+    const production = input?.stage === "production";
+    return {
+      name: "coffer",
+      home: "aws",
+      // Production keeps its keys and table even if the stage is removed; every other stage goes away.
+      removal: production ? "retain" : "remove",
+      protect: production,
+    };
+  },
+  async run() {
+    const { keys } = await import("./infra/kms");
+    const { table } = await import("./infra/storage");
+    const { api } = await import("./infra/api");
+    const { web } = await import("./infra/web");
+    return { api: api.url, web: web.url, table: table.name, seal: keys.seal.arn };
+  },
+});

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { type TRPCDefaultErrorShape, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { CofferError, type ErrorKind } from "@coffer/core/errors";
 
@@ -41,7 +41,7 @@ function inputIssues(cause: unknown): InputIssue[] | undefined {
 }
 
 interface FormatInput {
-  shape: { message: string; code: number; data: { code: TRPC_ERROR_CODE_KEY; httpStatus: number; path?: string } };
+  shape: TRPCDefaultErrorShape;
   error: TRPCError;
 }
 

@@ -1,0 +1,29 @@
+// The page's security policy, as one function so that the dev server's headers and the built
+// page's <meta> tags cannot disagree. No inline script or style, no third-party origin: only this
+// site and the Coffer API (DESIGN §6; one-time-secret pitfalls in security-facts.md).
+
+export function contentSecurityPolicy(apiUrl: string, options: { devServer?: boolean } = {}): string {
+  const api = new URL(apiUrl).origin;
+  const connect = ["'self'", api, ...(options.devServer ? ["ws:"] : [])].join(" ");
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connect}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export function securityHeaders(apiUrl: string): Record<string, string> {
+  return {
+    "Content-Security-Policy": contentSecurityPolicy(apiUrl, { devServer: true }),
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+  };
+}

@@ -1,0 +1,29 @@
+import { defineConfig, type Plugin } from "vite";
+import { contentSecurityPolicy, securityHeaders } from "./security-headers";
+
+// A static site can't set headers on every host it lands on (CloudFront via SST, the dev server),
+// so the policy also goes into the page as <meta> tags (frame-ancestors only works as a header).
+function securityMeta(apiUrl: string, devServer: boolean): Plugin {
+  return {
+    name: "coffer-security-meta",
+    transformIndexHtml: () => [
+      {
+        tag: "meta",
+        attrs: { "http-equiv": "Content-Security-Policy", content: contentSecurityPolicy(apiUrl, { devServer }).replace(/; frame-ancestors 'none'/, "") },
+        injectTo: "head-prepend",
+      },
+      { tag: "meta", attrs: { name: "referrer", content: "no-referrer" }, injectTo: "head-prepend" },
+    ],
+  };
+}
+
+export default defineConfig(({ command }) => {
+  const apiUrl = process.env.VITE_API_URL ?? "http://127.0.0.1:3000";
+  return {
+    oxc: { jsx: { runtime: "automatic" } },
+    plugins: [securityMeta(apiUrl, command === "serve")],
+    server: { headers: securityHeaders(apiUrl), strictPort: true },
+    preview: { headers: securityHeaders(apiUrl) },
+    build: { sourcemap: false },
+  };
+});

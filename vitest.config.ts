@@ -7,6 +7,7 @@ export default defineConfig({
     // One DynamoDB Local for the whole run; every test file makes its own tables on it.
     globalSetup: ["packages/local/src/test/global-setup.ts"],
     pool: "forks",
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

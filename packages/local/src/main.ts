@@ -1,0 +1,55 @@
+// `npm run local`: the whole stack on this machine, with its state kept under .coffer/.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./repo-root";
+import { startLocalStack } from "./stack";
+import { startWebDevServer } from "./web-dev-server";
+
+// Node 20 here, Node 22 in Lambda: the SDK's "Node 20 support ends" notice is known and only noise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const stateDir = process.env.COFFER_STATE_DIR ?? join(repoRoot, ".coffer");
+
+async function main() {
+  mkdirSync(stateDir, { recursive: true });
+  const stack = await startLocalStack({
+    stateDir,
+    ports: {
+      kms: port("COFFER_KMS_PORT", 4599),
+      dynamodb: port("COFFER_DYNAMODB_PORT", 8000),
+      gateway: port("COFFER_GATEWAY_PORT", 3000),
+    },
+  });
+  const web = await startWebDevServer({ root: repoRoot, apiUrl: stack.gateway.url, port: port("COFFER_WEB_PORT", 5173) });
+
+  console.log(
+    [
+      "Coffer is running locally (stage: local).",
+      `  web:          ${web.url}`,
+      `  api gateway:  ${stack.gateway.url}`,
+      `  KMS emulator: ${stack.kms.url}`,
+      `  DynamoDB:     ${stack.dynamoEndpoint} (table ${stack.tableName})`,
+      `State lives in ${stateDir}: it holds raw key material, is git-ignored, and losing it loses every ciphertext made here.`,
+      "Press Ctrl-C to stop.",
+    ].join("\n"),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C: stop waiting
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await web.close().catch(() => {});
+    await stack.stop();
+    console.log("Stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Could not start the local stack: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { join } from "node:path";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { createDynamoClient, ensureTable } from "@coffer/core/db";
+import { type DynamoDbLocal, startDynamoDbLocal } from "../dynamodb";
+import { type Gateway, type GatewayOptions, startGateway } from "../gateway";
+import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../kms";
+import { repoRoot } from "../repo-root";
+import { localAwsEnvironment, sstLinkEnvironment } from "./environment";
+
+
+export interface LocalStackOptions {
+  stage?: string;
+  /** Keep keys and items here (e.g. ".coffer"); without it everything lives in memory. */
+  stateDir?: string;
+  /** Use this running DynamoDB Local (the test run's) instead of starting one. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  ports?: { kms?: number; dynamodb?: number; gateway?: number };
+  onRequest?: GatewayOptions["onRequest"];
+}
+
+export interface LocalStack {
+  stage: string;
+  tableName: string;
+  kms: KmsEmulator;
+  dynamoEndpoint: string;
+  gateway: Gateway;
+  keyArns: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** The KMS emulator, DynamoDB Local with the table, and the gateway serving the route table. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const stage = options.stage ?? "local";
+  const tableName = options.tableName ?? `coffer-${stage}`;
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => {});
+  };
+  try {
+    const kms = await startKmsEmulator({
+      port: options.ports?.kms ?? 0,
+      ...(options.stateDir ? { statePath: join(options.stateDir, "kms-state.json") } : {}),
+    });
+    stoppers.push(() => kms.close());
+
+    let dynamo: DynamoDbLocal | undefined;
+    if (!options.dynamoEndpoint) {
+      dynamo = await startDynamoDbLocal({
+        ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}),
+        ...(options.stateDir ? { dbPath: join(options.stateDir, "ddb") } : {}),
+      });
+      stoppers.push(() => dynamo!.stop());
+    }
+    const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
+
+    // The SDK clients below and the handlers read the same credentials and endpoints.
+    const awsEnvironment = localAwsEnvironment({ kms: kms.url, dynamodb: dynamoEndpoint });
+    Object.assign(process.env, awsEnvironment);
+
+    const dynamoClient = createDynamoClient({ endpoint: dynamoEndpoint });
+    await ensureTable(dynamoClient, tableName);
+    dynamoClient.destroy();
+
+    const kmsClient = new KMSClient({ endpoint: kms.url });
+    const provisioned = await provisionCatalogKeys({ client: kmsClient, stage });
+    kmsClient.destroy();
+    const keyArns = Object.fromEntries(Object.entries(provisioned.keys).map(([name, key]) => [name, key.arn]));
+
+    const gateway = await startGateway({
+      root: repoRoot,
+      port: options.ports?.gateway ?? 0,
+      environment: { ...awsEnvironment, ...sstLinkEnvironment({ stage, tableName, keyArns, sealArn: provisioned.seal.arn }) },
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    });
+    stoppers.push(() => gateway.close());
+
+    return { stage, tableName, kms, dynamoEndpoint, gateway, keyArns, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -33,7 +33,8 @@ export function createKmsClient(options: KmsClientOptions = {}): KMSClient {
 
 export function createAwsKms(client: KMSClient): Kms {
   const bytes = (blob: Uint8Array | undefined): Buffer => {
-    if (!blob) throw new CofferError("unavailable", "The key service sent an incomplete answer. Retry shortly.");
+    if (!blob)
+      throw new CofferError("unavailable", "The key service sent an incomplete answer. Retry shortly.");
     return Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   };
   const spec = (bits: 128 | 256) => (bits === 128 ? "AES_128" : "AES_256");
@@ -41,32 +42,48 @@ export function createAwsKms(client: KMSClient): Kms {
   return {
     async generateDataKey({ keyId, context, bits }) {
       const out = await call(() =>
-        client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: spec(bits), EncryptionContext: { ...context } })),
+        client.send(
+          new GenerateDataKeyCommand({
+            KeyId: keyId,
+            KeySpec: spec(bits),
+            EncryptionContext: { ...context },
+          }),
+        ),
       );
-      return { plaintext: bytes(out.Plaintext), wrapped: bytes(out.CiphertextBlob), keyArn: out.KeyId ?? keyId };
+      return {
+        plaintext: bytes(out.Plaintext),
+        wrapped: bytes(out.CiphertextBlob),
+        keyArn: out.KeyId ?? keyId,
+      };
     },
     async generateWrappedDataKey({ keyId, context, bits }) {
       const out = await call(() =>
         client.send(
-          new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: spec(bits), EncryptionContext: { ...context } }),
+          new GenerateDataKeyWithoutPlaintextCommand({
+            KeyId: keyId,
+            KeySpec: spec(bits),
+            EncryptionContext: { ...context },
+          }),
         ),
       );
       return { wrapped: bytes(out.CiphertextBlob), keyArn: out.KeyId ?? keyId };
     },
     async decrypt({ wrapped, context, keyId }) {
       const out = await call(() =>
-        client.send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { ...context }, KeyId: keyId })),
+        client.send(
+          new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { ...context }, KeyId: keyId }),
+        ),
       );
       return bytes(out.Plaintext);
     },
-    async reEncrypt({ wrapped, context, toKeyId }) {
+    async reEncrypt({ wrapped, context, toKeyId, toContext = context }) {
       const out = await call(() =>
         client.send(
           new ReEncryptCommand({
             CiphertextBlob: wrapped,
             SourceEncryptionContext: { ...context },
             DestinationKeyId: toKeyId,
-            DestinationEncryptionContext: { ...context },
+            DestinationEncryptionContext: { ...toContext },
           }),
         ),
       );

@@ -31,7 +31,15 @@ export interface Kms {
   generateWrappedDataKey(request: DataKeyRequest): Promise<WrappedDataKey>;
   /** Unwraps a symmetric KMS blob; `keyId`, when given, must name the key in the blob. */
   decrypt(request: { wrapped: Uint8Array; context: EncryptionContext; keyId?: string }): Promise<Buffer>;
-  /** Re-wraps under the destination key's current material without exposing the data key. */
-  reEncrypt(request: { wrapped: Uint8Array; context: EncryptionContext; toKeyId: string }): Promise<WrappedDataKey>;
+  /**
+   * Re-wraps under the destination key's current material without exposing the data key.
+   * `toContext` (default: `context`) is the destination encryption context.
+   */
+  reEncrypt(request: {
+    wrapped: Uint8Array;
+    context: EncryptionContext;
+    toKeyId: string;
+    toContext?: EncryptionContext;
+  }): Promise<WrappedDataKey>;
   describeKey(keyId: string): Promise<KeyDescription>;
 }

@@ -1,0 +1,162 @@
+// The encryption context: its rules, its one canonical byte encoding, and the KMS context derived
+// from it. The canonical bytes sit in every envelope header (and so in the GCM AAD); one context
+// must have exactly one encoding, or equal contexts could fail to match and unequal ones could.
+import { limits } from "../config";
+import type { EncryptionContext } from "../kms";
+import { invalidContext, malformed } from "./errors";
+
+export type { EncryptionContext };
+
+/** Prefixes the caller may not use: ours bind the key slot, AWS reserves its own. */
+export const reservedContextPrefixes = ["coffer:", "aws:"] as const;
+/** The KMS context entries that bind an envelope's key slot (docs/envelope.md, "KMS context"). */
+export const KEY_NAME_ENTRY = "coffer:key";
+export const KEY_VERSION_ENTRY = "coffer:version";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// With the u flag a proper surrogate pair is one code point, so this matches only lone halves,
+// which UTF-8 cannot carry (they would silently become U+FFFD and two contexts could collide).
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Throws CofferError("invalid", …, { reason }) unless the context may be used for an envelope.
+ * Lengths count UTF-16 code units, as zod's string `.max()` does; the total counts UTF-8 bytes.
+ */
+export function assertValidContext(context: EncryptionContext): void {
+  if (typeof context !== "object" || context === null || Array.isArray(context)) {
+    throw invalidContext("context_not_object", "The encryption context must be an object of strings.");
+  }
+  const entries = Object.entries(context);
+  if (entries.length > limits.maxContextEntries) {
+    throw invalidContext(
+      "context_too_many_entries",
+      `The encryption context has more than ${limits.maxContextEntries} entries. Remove some.`,
+      { maxEntries: limits.maxContextEntries },
+    );
+  }
+  let totalBytes = 0;
+  for (const [key, value] of entries) {
+    if (typeof value !== "string") {
+      throw invalidContext("context_not_string", "Every encryption context value must be a string.");
+    }
+    if (key.length === 0)
+      throw invalidContext("context_empty_key", "Encryption context keys must not be empty.");
+    if (key.length > limits.maxContextKeyChars) {
+      throw invalidContext(
+        "context_key_too_long",
+        `An encryption context key is longer than ${limits.maxContextKeyChars} characters.`,
+        { maxChars: limits.maxContextKeyChars },
+      );
+    }
+    if (value.length > limits.maxContextValueChars) {
+      throw invalidContext(
+        "context_value_too_long",
+        `An encryption context value is longer than ${limits.maxContextValueChars} characters.`,
+        { maxChars: limits.maxContextValueChars },
+      );
+    }
+    if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
+      throw invalidContext("context_malformed_unicode", "The encryption context contains malformed Unicode.");
+    }
+    const lowered = key.toLowerCase();
+    if (reservedContextPrefixes.some((prefix) => lowered.startsWith(prefix))) {
+      throw invalidContext(
+        "context_reserved_key",
+        `Encryption context keys must not start with ${reservedContextPrefixes.map((p) => `"${p}"`).join(" or ")}.`,
+      );
+    }
+    // The API function may unwrap data keys whose KMS context has purpose=bin (DESIGN §2), so an
+    // envelope must never carry that pair, or that function could open it.
+    if (key === "purpose" && value === "bin") {
+      throw invalidContext("context_reserved_pair", 'The pair purpose="bin" is reserved for secure bins.');
+    }
+    totalBytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (totalBytes > limits.maxContextBytes) {
+    throw invalidContext(
+      "context_too_large",
+      `The encryption context is larger than ${limits.maxContextBytes} bytes of UTF-8. Shorten it.`,
+      { maxBytes: limits.maxContextBytes },
+    );
+  }
+}
+
+/**
+ * The canonical encoding: uint16 BE count, then per entry in ascending order of the key's UTF-8
+ * bytes: uint16 BE key length, key, uint16 BE value length, value. It does not check the rules
+ * above, because the KMS context (with our reserved entries) goes through it too.
+ */
+export function encodeContext(context: EncryptionContext): Buffer {
+  const entries = Object.entries(context).map(
+    ([key, value]) => [Buffer.from(key), Buffer.from(value)] as const,
+  );
+  entries.sort(([a], [b]) => Buffer.compare(a, b));
+  let size = 2;
+  for (const [key, value] of entries) size += 4 + key.length + value.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeUInt16BE(entries.length, 0);
+  for (const [key, value] of entries) {
+    at = out.writeUInt16BE(key.length, at);
+    at += key.copy(out, at);
+    at = out.writeUInt16BE(value.length, at);
+    at += value.copy(out, at);
+  }
+  return out;
+}
+
+/**
+ * The inverse of encodeContext, and strict: it accepts only bytes that encodeContext could have
+ * written (keys non-empty and strictly ascending, valid UTF-8, nothing left over), so that one
+ * context never has two encodings in two envelopes.
+ */
+export function decodeContext(bytes: Uint8Array): Record<string, string> {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const context: Record<string, string> = Object.create(null);
+  if (view.length < 2) throw malformed("header.context", "is too short for its entry count");
+  const count = view.readUInt16BE(0);
+  let at = 2;
+  let previousKey: Buffer | undefined;
+  const take = (what: string): Buffer => {
+    if (at + 2 > view.length) throw malformed("header.context", `ends inside the length of a ${what}`);
+    const length = view.readUInt16BE(at);
+    if (at + 2 + length > view.length) throw malformed("header.context", `ends inside a ${what}`);
+    const field = view.subarray(at + 2, at + 2 + length);
+    at += 2 + length;
+    return field;
+  };
+  const text = (field: Buffer, what: string): string => {
+    try {
+      return utf8.decode(field);
+    } catch {
+      throw malformed("header.context", `has a ${what} that is not valid UTF-8`);
+    }
+  };
+  for (let i = 0; i < count; i++) {
+    const key = take("key");
+    if (key.length === 0) throw malformed("header.context", "has an empty key");
+    if (previousKey && Buffer.compare(previousKey, key) >= 0) {
+      throw malformed(
+        "header.context",
+        "is not in canonical order (keys sorted by UTF-8 bytes, no duplicates)",
+      );
+    }
+    previousKey = key;
+    const value = take("value");
+    context[text(key, "key")] = text(value, "value");
+  }
+  if (at !== view.length) throw malformed("header.context", "has bytes after its last entry");
+  return { ...context };
+}
+
+/**
+ * The context KMS wraps the data key under: the caller's context plus entries naming the key and
+ * its version. The version lives outside the GCM AAD (so rewrap can change it); binding it here
+ * makes KMS refuse to unwrap an envelope whose version was edited.
+ */
+export function kmsContextFor(
+  keyName: string,
+  keyVersion: number,
+  context: EncryptionContext,
+): EncryptionContext {
+  return { ...context, [KEY_NAME_ENTRY]: keyName, [KEY_VERSION_ENTRY]: String(keyVersion) };
+}

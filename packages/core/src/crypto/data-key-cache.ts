@@ -1,0 +1,124 @@
+// The encryption side's data-key cache: one KMS GenerateDataKey serves many encrypts, within the
+// key's policy. Reuse is safe because every message derives its own AES key (derive.ts); the
+// policy bounds how much one unwrapped key protects and how long it stays in memory.
+import type { Clock } from "../clock";
+import type { DataKeyCachePolicy } from "../config";
+import type { Kms } from "../kms";
+import { kmsContextFor, type EncryptionContext } from "./context";
+import type { EnvelopeKey } from "./key-ring";
+import { createKeyLru, fetchKey, isExpired, useKey, type CachedKey, type KeyMaterial } from "./key-lru";
+
+/** NIST SP 800-38D's limit for random 96-bit IVs, kept per data key whatever the policy says. */
+export const MAX_MESSAGES_PER_DATA_KEY = 2 ** 32;
+
+export interface DataKeyCacheOptions {
+  kms: Kms;
+  clock: Clock;
+  /** Distinct (key, version, context) entries kept; the least recently used goes first. */
+  maxEntries?: number;
+}
+
+export interface EncryptionKeyRequest {
+  key: EnvelopeKey;
+  /** The caller's context, already validated, and its canonical encoding. */
+  context: EncryptionContext;
+  contextBytes: Uint8Array;
+  plaintextBytes: number;
+}
+
+export type DataKeyCache = ReturnType<typeof createDataKeyCache>;
+
+export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCacheOptions) {
+  const lru = createKeyLru(maxEntries);
+  const now = () => clock.now();
+
+  const generate =
+    ({ key, context }: EncryptionKeyRequest) =>
+    async (): Promise<KeyMaterial> => {
+      const kmsContext = kmsContextFor(key.name, key.version, context);
+      const fresh = await kms.generateDataKey({ keyId: key.kmsKeyId, context: kmsContext, bits: 256 });
+      return { dataKey: fresh.plaintext, wrappedKey: fresh.wrapped };
+    };
+
+  /**
+   * Runs `use` (synchronously) with a data key for this request, reserving one message and the
+   * plaintext's bytes against the key's policy. Concurrent misses for the same entry share one
+   * GenerateDataKey as long as the policy has room for all of them; a failed generation is not
+   * cached and every caller waiting on it gets the error.
+   */
+  async function withDataKey<T>(
+    request: EncryptionKeyRequest,
+    use: (material: KeyMaterial) => T,
+  ): Promise<T> {
+    const policy = request.key.cache;
+    const maxMessages = Math.min(policy.maxMessages, MAX_MESSAGES_PER_DATA_KEY);
+    const nowMs = now();
+    lru.sweepExpired(nowMs);
+
+    if (!allowsReuse(policy, maxMessages, request.plaintextBytes)) {
+      const material = await generate(request)();
+      try {
+        return use(material);
+      } finally {
+        material.dataKey.fill(0);
+      }
+    }
+
+    const id = entryId(request);
+    let entry = lru.get(id);
+    if (entry && !hasRoom(entry, nowMs, maxMessages, policy.maxBytes, request.plaintextBytes)) {
+      lru.retire(id, entry);
+      entry = undefined;
+    }
+    if (!entry) {
+      const created: CachedKey = fetchKey(generate(request), {
+        now,
+        maxAgeMs: policy.maxAgeMs,
+        onFailure: () => lru.retire(id, created),
+      });
+      lru.add(id, created);
+      entry = created;
+    }
+    entry.messages += 1;
+    entry.bytes += request.plaintextBytes;
+    entry.holders += 1;
+    return useKey(entry, use);
+  }
+
+  return {
+    withDataKey,
+    /** Number of cached entries (for tests and metrics). */
+    get size() {
+      return lru.size;
+    },
+    /** Zero-fills keys past their age now, without waiting for the next use. */
+    sweep: () => lru.sweepExpired(clock.now(), true),
+    /** Zero-fills and forgets every key (keys in use are wiped when their holders finish). */
+    clear: () => lru.clear(),
+  };
+}
+
+/** maxAgeMs 0 or maxMessages 1 mean "a fresh key per message"; so does a message over maxBytes. */
+function allowsReuse(policy: DataKeyCachePolicy, maxMessages: number, plaintextBytes: number): boolean {
+  return policy.maxAgeMs > 0 && maxMessages > 1 && plaintextBytes <= policy.maxBytes;
+}
+
+function hasRoom(
+  entry: CachedKey,
+  nowMs: number,
+  maxMessages: number,
+  maxBytes: number,
+  plaintextBytes: number,
+) {
+  return !isExpired(entry, nowMs) && entry.messages < maxMessages && entry.bytes + plaintextBytes <= maxBytes;
+}
+
+// KMS key, key name, version and canonical context: the same as the KMS context the key was
+// wrapped under, so a key is never served to a request with another context. JSON makes the
+// first part self-delimiting; the canonical context bytes are self-delimiting too.
+function entryId({ key, contextBytes }: EncryptionKeyRequest): string {
+  return (
+    JSON.stringify([key.kmsKeyId, key.name, key.version]) +
+    Buffer.from(contextBytes.buffer, contextBytes.byteOffset, contextBytes.byteLength).toString("latin1")
+  );
+}

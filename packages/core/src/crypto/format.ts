@@ -1,0 +1,246 @@
+// The envelope's bytes, and nothing else: the layout, writing it, and parsing it. No keys, no
+// crypto. docs/envelope.md describes the same layout for people; keep the two in step.
+//
+//   offset  size  field                                   (big-endian throughout)
+//   0       4     magic "COFR"                            ┐
+//   4       1     format version = 1                      │
+//   5       1     algorithm id = 1                        │
+//   6       32    HKDF salt                               │
+//   38      12    GCM IV                                  │ the header: all of it is the GCM AAD
+//   50      32    key commitment                          │
+//   82      4     payload length P (uint32)               │
+//   86      1     key name length N (1..255)              │
+//   87      N     key name (UTF-8)                        │
+//   87+N    2     context length C (uint16)               │
+//   89+N    C     canonical encryption context            ┘
+//   A       4     key version (uint32, >= 1)              ┐ the key slot: rewrap replaces it, so it
+//   A+4     2     wrapped data key length W (1..6144)     │ is not in the AAD; KMS and the key
+//   A+6     W     wrapped data key (KMS ciphertext blob)  ┘ commitment authenticate it instead
+//   A+6+W   P     AES-256-GCM ciphertext
+//   end-16  16    GCM tag
+import { decodeContext } from "./context";
+import { malformed, unknownAlgorithm, unknownVersion } from "./errors";
+
+export const MAGIC = Buffer.from("COFR", "ascii");
+export const FORMAT_VERSION = 1;
+/** AES-256-GCM, message key and commitment from one HKDF-SHA-256 call (derive.ts). */
+export const ALGORITHM_ID = 1;
+
+export const SALT_BYTES = 32;
+export const IV_BYTES = 12;
+export const COMMITMENT_BYTES = 32;
+export const TAG_BYTES = 16;
+export const MAX_KEY_NAME_BYTES = 255;
+/** KMS ciphertext blobs are at most 6144 bytes. */
+export const MAX_WRAPPED_KEY_BYTES = 6144;
+
+const AT_VERSION = 4;
+const AT_ALGORITHM = 5;
+const AT_SALT = 6;
+const AT_IV = AT_SALT + SALT_BYTES; // 38
+const AT_COMMITMENT = AT_IV + IV_BYTES; // 50
+const AT_PAYLOAD_LENGTH = AT_COMMITMENT + COMMITMENT_BYTES; // 82
+const AT_KEY_NAME_LENGTH = AT_PAYLOAD_LENGTH + 4; // 86
+const AT_KEY_NAME = AT_KEY_NAME_LENGTH + 1; // 87
+const KEY_SLOT_FIXED_BYTES = 6;
+
+/** What a header says, with byte fields as views into the envelope (no copies). */
+export interface HeaderFields {
+  keyName: string;
+  keyVersion: number;
+  /** The canonical encoding of the context (context.ts). */
+  contextBytes: Uint8Array;
+  salt: Uint8Array;
+  iv: Uint8Array;
+  commitment: Uint8Array;
+  wrappedKey: Uint8Array;
+  payloadBytes: number;
+}
+
+export interface ParsedEnvelope extends HeaderFields {
+  context: Record<string, string>;
+  /** Everything before the key slot: the GCM additional authenticated data. */
+  aad: Buffer;
+  ciphertext: Buffer;
+  tag: Buffer;
+}
+
+/** The envelope's size for given field sizes; encrypt allocates exactly this once. */
+export function envelopeSize(
+  keyNameBytes: number,
+  contextBytes: number,
+  wrappedKeyBytes: number,
+  payloadBytes: number,
+) {
+  return (
+    AT_KEY_NAME +
+    keyNameBytes +
+    2 +
+    contextBytes +
+    KEY_SLOT_FIXED_BYTES +
+    wrappedKeyBytes +
+    payloadBytes +
+    TAG_BYTES
+  );
+}
+
+/**
+ * Writes header and key slot into `out` (sized by envelopeSize) and returns where the AAD ends
+ * and where the ciphertext starts. The caller encrypts into the rest.
+ */
+export function writeHeader(out: Buffer, fields: Omit<HeaderFields, "keyName"> & { keyName: Buffer }) {
+  MAGIC.copy(out, 0);
+  out[AT_VERSION] = FORMAT_VERSION;
+  out[AT_ALGORITHM] = ALGORITHM_ID;
+  out.set(fields.salt, AT_SALT);
+  out.set(fields.iv, AT_IV);
+  out.set(fields.commitment, AT_COMMITMENT);
+  out.writeUInt32BE(fields.payloadBytes, AT_PAYLOAD_LENGTH);
+  out[AT_KEY_NAME_LENGTH] = fields.keyName.length;
+  let at = AT_KEY_NAME + fields.keyName.copy(out, AT_KEY_NAME);
+  at = out.writeUInt16BE(fields.contextBytes.length, at);
+  out.set(fields.contextBytes, at);
+  const aadEnd = at + fields.contextBytes.length;
+  const payloadStart = writeKeySlot(out, aadEnd, fields.keyVersion, fields.wrappedKey);
+  return { aadEnd, payloadStart };
+}
+
+export function writeKeySlot(out: Buffer, at: number, keyVersion: number, wrappedKey: Uint8Array): number {
+  out.writeUInt32BE(keyVersion, at);
+  out.writeUInt16BE(wrappedKey.length, at + 4);
+  out.set(wrappedKey, at + KEY_SLOT_FIXED_BYTES);
+  return at + KEY_SLOT_FIXED_BYTES + wrappedKey.length;
+}
+
+/** The sizes encrypt must respect so that the envelope stays parseable. */
+export function checkFieldSizes(keyName: Buffer, wrappedKey: Uint8Array, keyVersion: number): void {
+  if (keyName.length < 1 || keyName.length > MAX_KEY_NAME_BYTES)
+    throw new RangeError("key name must be 1..255 bytes");
+  if (wrappedKey.length < 1 || wrappedKey.length > MAX_WRAPPED_KEY_BYTES)
+    throw new RangeError("wrapped key size");
+  if (!Number.isInteger(keyVersion) || keyVersion < 1 || keyVersion > 0xffffffff)
+    throw new RangeError("key version");
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses an envelope without any key. Throws CofferError("invalid") with reason
+ * envelope_malformed (naming the part), envelope_unknown_version or envelope_unknown_algorithm.
+ * Version and algorithm are checked first, so a future format fails as "unknown version", not as
+ * "malformed".
+ */
+export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
+  const bytes = Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
+  const need = (end: number, part: string) => {
+    if (bytes.length < end) throw malformed(part, "is truncated");
+  };
+  const magic = bytes.subarray(0, MAGIC.length);
+  if (!magic.equals(MAGIC.subarray(0, magic.length))) throw malformed("header.magic", 'is not "COFR"');
+  need(MAGIC.length, "header.magic");
+  need(AT_VERSION + 1, "header.version");
+  if (bytes[AT_VERSION] !== FORMAT_VERSION) throw unknownVersion(bytes[AT_VERSION]!);
+  need(AT_ALGORITHM + 1, "header.algorithm");
+  if (bytes[AT_ALGORITHM] !== ALGORITHM_ID) throw unknownAlgorithm(bytes[AT_ALGORITHM]!);
+  need(AT_IV, "header.salt");
+  need(AT_COMMITMENT, "header.iv");
+  need(AT_PAYLOAD_LENGTH, "header.commitment");
+  need(AT_KEY_NAME_LENGTH, "header.payloadLength");
+  need(AT_KEY_NAME, "header.keyNameLength");
+  const salt = bytes.subarray(AT_SALT, AT_IV);
+  const iv = bytes.subarray(AT_IV, AT_COMMITMENT);
+  const commitment = bytes.subarray(AT_COMMITMENT, AT_PAYLOAD_LENGTH);
+  const payloadBytes = bytes.readUInt32BE(AT_PAYLOAD_LENGTH);
+
+  const keyNameLength = bytes[AT_KEY_NAME_LENGTH]!;
+  if (keyNameLength === 0) throw malformed("header.keyName", "is empty");
+  let at = AT_KEY_NAME + keyNameLength;
+  need(at, "header.keyName");
+  let keyName: string;
+  try {
+    keyName = utf8.decode(bytes.subarray(AT_KEY_NAME, at));
+  } catch {
+    throw malformed("header.keyName", "is not valid UTF-8");
+  }
+
+  need(at + 2, "header.contextLength");
+  const contextLength = bytes.readUInt16BE(at);
+  at += 2;
+  need(at + contextLength, "header.context");
+  const contextBytes = bytes.subarray(at, at + contextLength);
+  const context = decodeContext(contextBytes);
+  const aadEnd = at + contextLength;
+
+  need(aadEnd + KEY_SLOT_FIXED_BYTES, "keySlot");
+  const keyVersion = bytes.readUInt32BE(aadEnd);
+  if (keyVersion === 0) throw malformed("keySlot.keyVersion", "is 0 (versions start at 1)");
+  const wrappedLength = bytes.readUInt16BE(aadEnd + 4);
+  if (wrappedLength === 0 || wrappedLength > MAX_WRAPPED_KEY_BYTES) {
+    throw malformed("keySlot.wrappedKeyLength", `is outside 1..${MAX_WRAPPED_KEY_BYTES}`);
+  }
+  const payloadStart = aadEnd + KEY_SLOT_FIXED_BYTES + wrappedLength;
+  need(payloadStart, "keySlot.wrappedKey");
+  const tagStart = payloadStart + payloadBytes;
+  // The payload length is in the header, so a cut-off envelope is reported as truncated rather
+  // than as a failed authentication, and trailing bytes are refused instead of ignored.
+  need(tagStart + TAG_BYTES, tagStart > bytes.length ? "payload" : "tag");
+  if (bytes.length > tagStart + TAG_BYTES) throw malformed("envelope", "has bytes after the tag");
+
+  return {
+    keyName,
+    keyVersion,
+    contextBytes,
+    context,
+    salt,
+    iv,
+    commitment,
+    payloadBytes,
+    wrappedKey: bytes.subarray(aadEnd + KEY_SLOT_FIXED_BYTES, payloadStart),
+    aad: bytes.subarray(0, aadEnd),
+    ciphertext: bytes.subarray(payloadStart, tagStart),
+    tag: bytes.subarray(tagStart, tagStart + TAG_BYTES),
+  };
+}
+
+/**
+ * The same envelope with another key slot: header, ciphertext and tag are copied unchanged, so
+ * the GCM tag still holds. Rewrap uses this.
+ */
+export function replaceKeySlot(parsed: ParsedEnvelope, keyVersion: number, wrappedKey: Uint8Array): Buffer {
+  if (wrappedKey.length < 1 || wrappedKey.length > MAX_WRAPPED_KEY_BYTES)
+    throw new RangeError("wrapped key size");
+  const aadEnd = parsed.aad.length;
+  const out = Buffer.allocUnsafe(
+    aadEnd + KEY_SLOT_FIXED_BYTES + wrappedKey.length + parsed.payloadBytes + TAG_BYTES,
+  );
+  parsed.aad.copy(out, 0);
+  const payloadStart = writeKeySlot(out, aadEnd, keyVersion, wrappedKey);
+  parsed.ciphertext.copy(out, payloadStart);
+  parsed.tag.copy(out, payloadStart + parsed.payloadBytes);
+  return out;
+}
+
+/** What an envelope says about itself, without any key. Safe to show: nothing here is secret. */
+export interface EnvelopeHeader {
+  formatVersion: number;
+  algorithmId: number;
+  keyName: string;
+  keyVersion: number;
+  context: Record<string, string>;
+  payloadBytes: number;
+  wrappedKeyBytes: number;
+}
+
+/** Parses only (no KMS, no decryption); throws the same errors as decrypt's parsing step. */
+export function inspectEnvelope(envelope: Uint8Array): EnvelopeHeader {
+  const parsed = parseEnvelope(envelope);
+  return {
+    formatVersion: FORMAT_VERSION,
+    algorithmId: ALGORITHM_ID,
+    keyName: parsed.keyName,
+    keyVersion: parsed.keyVersion,
+    context: parsed.context,
+    payloadBytes: parsed.payloadBytes,
+    wrappedKeyBytes: parsed.wrappedKey.length,
+  };
+}

@@ -1,0 +1,12 @@
+// The crypto core's public surface. Everything else in this folder is an implementation detail.
+export { assertValidContext, kmsContextFor, type EncryptionContext } from "./context";
+export {
+  createEnvelopeCrypto,
+  MAX_ENVELOPE_BYTES,
+  type EnvelopeCrypto,
+  type EnvelopeCryptoDeps,
+} from "./envelope-crypto";
+export { EnvelopeReason } from "./errors";
+export { inspectEnvelope, type EnvelopeHeader } from "./format";
+export { createStaticKeyRing, type EnvelopeKey, type EnvelopeKeyRing } from "./key-ring";
+export { MAX_MESSAGES_PER_DATA_KEY } from "./data-key-cache";

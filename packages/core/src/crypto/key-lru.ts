@@ -1,0 +1,131 @@
+// What both key caches share: a bounded map (least recently used goes first) of plaintext data
+// keys that may still be on their way from KMS, and the rule for wiping them. A key is zero-filled
+// when it leaves the cache, but only once no caller holds it, so an encrypt that started with a
+// key never finishes with a zeroed one.
+
+const SWEEP_INTERVAL_MS = 1_000;
+
+export interface KeyMaterial {
+  dataKey: Buffer;
+  wrappedKey: Buffer;
+}
+
+export interface CachedKey {
+  /** Set when KMS answers; until then callers wait on `ready`. */
+  material: KeyMaterial | undefined;
+  ready: Promise<void>;
+  /** Clock time at which KMS answered; the key may serve until createdAtMs + maxAgeMs. */
+  createdAtMs: number;
+  maxAgeMs: number;
+  /** Messages and plaintext bytes promised to callers so far (the encryption cache counts them). */
+  messages: number;
+  bytes: number;
+  /** Callers that reserved this key and have not finished using it. */
+  holders: number;
+  retired: boolean;
+}
+
+/**
+ * Starts fetching a key. `fetch` runs now; a failure rejects `ready` for every waiter and calls
+ * `onFailure` so the caller can drop the entry: a failed KMS call is never cached.
+ */
+export function fetchKey(
+  fetch: () => Promise<KeyMaterial>,
+  { now, maxAgeMs, onFailure }: { now: () => number; maxAgeMs: number; onFailure: () => void },
+): CachedKey {
+  const entry: CachedKey = {
+    material: undefined,
+    ready: Promise.resolve(),
+    createdAtMs: Number.NaN,
+    maxAgeMs,
+    messages: 0,
+    bytes: 0,
+    holders: 0,
+    retired: false,
+  };
+  entry.ready = fetch().then(
+    (material) => {
+      entry.material = material;
+      entry.createdAtMs = now();
+      if (entry.retired && entry.holders === 0) wipe(entry);
+    },
+    (error: unknown) => {
+      entry.retired = true;
+      onFailure();
+      throw error;
+    },
+  );
+  return entry;
+}
+
+/**
+ * Holds the key for the duration of `use`, which must be synchronous: nothing can retire and wipe
+ * the key between the await and the use. The caller reserves (holders++) before calling.
+ */
+export async function useKey<T>(entry: CachedKey, use: (material: KeyMaterial) => T): Promise<T> {
+  try {
+    if (entry.material === undefined) await entry.ready;
+    return use(entry.material!);
+  } finally {
+    entry.holders--;
+    if (entry.retired && entry.holders === 0) wipe(entry);
+  }
+}
+
+/** A key still on its way from KMS is not expired: its age starts when it arrives. */
+export function isExpired(entry: CachedKey, nowMs: number): boolean {
+  return entry.material !== undefined && nowMs - entry.createdAtMs >= entry.maxAgeMs;
+}
+
+function wipe(entry: CachedKey): void {
+  entry.material?.dataKey.fill(0);
+}
+
+export function createKeyLru(maxEntries: number) {
+  if (!(maxEntries >= 1)) throw new RangeError("maxEntries must be at least 1");
+  const entries = new Map<string, CachedKey>();
+  let nextSweepAtMs = Number.NEGATIVE_INFINITY;
+
+  function retire(id: string, entry: CachedKey): void {
+    if (entries.get(id) === entry) entries.delete(id);
+    entry.retired = true;
+    if (entry.holders === 0) wipe(entry);
+  }
+
+  return {
+    /** Looks up and marks as most recently used. */
+    get(id: string): CachedKey | undefined {
+      const entry = entries.get(id);
+      if (entry) {
+        entries.delete(id);
+        entries.set(id, entry);
+      }
+      return entry;
+    },
+    add(id: string, entry: CachedKey): void {
+      const previous = entries.get(id);
+      if (previous) retire(id, previous);
+      while (entries.size >= maxEntries) {
+        const [oldestId, oldest] = entries.entries().next().value as [string, CachedKey];
+        retire(oldestId, oldest);
+      }
+      entries.set(id, entry);
+    },
+    retire,
+    /**
+     * Retires (and so zero-fills) keys past their age. There are no timers in core, so callers
+     * run this on each use; it scans at most once per SWEEP_INTERVAL_MS of clock time.
+     */
+    sweepExpired(nowMs: number, force = false): void {
+      if (!force && nowMs < nextSweepAtMs) return;
+      nextSweepAtMs = nowMs + SWEEP_INTERVAL_MS;
+      for (const [id, entry] of entries) if (isExpired(entry, nowMs)) retire(id, entry);
+    },
+    clear(): void {
+      for (const [id, entry] of entries) retire(id, entry);
+    },
+    get size(): number {
+      return entries.size;
+    },
+  };
+}

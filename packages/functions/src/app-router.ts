@@ -1,10 +1,12 @@
 import { type AnyProcedure } from "@trpc/server";
 import { type FunctionName, functionFor } from "./routes";
+import { adminTokens } from "./routers/admin";
 import { health } from "./routers/health";
 import { router } from "./trpc";
 
 export const appRouter = router({
   health,
+  admin: { tokens: adminTokens },
 });
 
 /** The one type the clients import (type-only). */
@@ -12,6 +14,6 @@ export type AppRouter = typeof appRouter;
 
 /** The slice of the app router that one Lambda function serves, as the route table says. */
 export function routerFor(fn: FunctionName) {
-  const procedures = appRouter._def.procedures as Record<string, AnyProcedure>;
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>; // flat: "admin.tokens.create"
   return router(Object.fromEntries(Object.entries(procedures).filter(([path]) => functionFor(path) === fn)));
 }

@@ -40,6 +40,9 @@ export const functionRoutes = {
 
 export const procedureRoutes = {
   health: { fn: "api", kms: ["describeKey"] },
+  "admin.tokens.create": { fn: "api", kms: [] },
+  "admin.tokens.list": { fn: "api", kms: [] },
+  "admin.tokens.revoke": { fn: "api", kms: [] },
 } as const satisfies Record<string, ProcedureRoute>;
 
 export type ProcedurePath = keyof typeof procedureRoutes;

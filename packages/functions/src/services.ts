@@ -1,8 +1,9 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Clock } from "@coffer/core/clock";
-import { pingTable } from "@coffer/core/db";
+import { createDb, createDocumentClient, pingTable } from "@coffer/core/db";
 import { createHealthService } from "@coffer/core/health";
 import type { Kms } from "@coffer/core/kms";
+import { createTokenService } from "@coffer/core/tokens";
 
 /** Everything the services need from the outside world; the handler and the tests build it. */
 export interface Ports {
@@ -18,7 +19,9 @@ export interface Ports {
 
 export function createServices(ports: Ports) {
   const { kms, dynamo, tableName, clock, stage, version, keyIds } = ports;
+  const db = createDb({ client: createDocumentClient(dynamo), table: tableName });
   return {
+    tokens: createTokenService({ db, clock }),
     health: createHealthService({
       clock,
       stage,

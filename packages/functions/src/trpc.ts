@@ -1,4 +1,6 @@
 import { initTRPC } from "@trpc/server";
+import { CofferError } from "@coffer/core/errors";
+import type { Scope } from "@coffer/core/tokens";
 import type { Context } from "./context";
 import { formatError, toTRPCError } from "./errors";
 
@@ -14,3 +16,15 @@ const base = t.procedure.use(async ({ next }) => {
 export const router = t.router;
 export const publicProcedure = base;
 export const createCallerFactory = t.createCallerFactory;
+
+/** A procedure for token holders with `scope`; resolvers see `ctx.caller` set, by type. */
+export const scoped = (scope: Scope) =>
+  base.use(async ({ ctx, next }) => {
+    const caller = await ctx.services.tokens.authenticate(ctx.request.authorization);
+    if (!caller.scopes.includes(scope)) {
+      throw new CofferError("forbidden", `This token lacks the "${scope}" scope. Ask an administrator for a token that has it.`, {
+        reason: "scope_missing",
+      });
+    }
+    return next({ ctx: { caller } });
+  });

@@ -1,0 +1,55 @@
+import { z } from "zod/mini";
+import { en } from "zod/locales";
+import { dataKeyNames, limits } from "../config";
+
+// zod/mini keeps the Lambda bundles small (DESIGN §8); it ships without messages, so load English
+// ones once: "Too big: expected string to have <=64 characters" beats "Invalid input".
+z.config(en());
+
+export { z };
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Binary values travel as base64url strings. The decoded size is checked from the string's length
+ * before anything is decoded, so an oversized value costs no work.
+ */
+export function base64url({ maxBytes, minBytes = 0, label = "value" }: { maxBytes: number; minBytes?: number; label?: string }) {
+  const maxChars = Math.ceil((maxBytes * 4) / 3);
+  const minChars = Math.ceil((minBytes * 4) / 3);
+  return z.pipe(
+    z.string().check(
+      z.maxLength(maxChars, `Too big: the ${label} may be at most ${maxBytes} bytes`),
+      z.minLength(minChars, `Too small: the ${label} must be at least ${minBytes} bytes`),
+      z.regex(BASE64URL, `The ${label} must be base64url (A-Z a-z 0-9 - _, no padding)`),
+      z.refine((value) => value.length % 4 !== 1, `The ${label} is not valid base64url: its length is impossible`),
+    ),
+    z.transform((value) => Buffer.from(value, "base64url")),
+  );
+}
+
+export const KeyName = z.string().check(
+  z.refine((name) => dataKeyNames.includes(name), {
+    message: `Unknown key name. Known keys: ${dataKeyNames.join(", ")}`,
+  }),
+);
+
+/** Mirrors the crypto core's rules so that a bad context is a BAD_REQUEST with a path, before any work. */
+export const EncryptionContext = z
+  .record(
+    z.string().check(
+      z.minLength(1, "Context keys must not be empty"),
+      z.maxLength(limits.maxContextKeyChars),
+      z.refine((key) => !/^(coffer|aws):/i.test(key), 'Context keys starting with "coffer:" or "aws:" are reserved'),
+    ),
+    z.string().check(z.maxLength(limits.maxContextValueChars)),
+  )
+  .check(
+    z.refine((context) => Object.keys(context).length <= limits.maxContextEntries, {
+      message: `At most ${limits.maxContextEntries} context entries`,
+    }),
+    z.refine((context) => context.purpose !== "bin", { message: 'The context {purpose: "bin"} is reserved for secure bins' }),
+  );
+
+/** Epoch seconds. Whether it lies in the future is for the services, which own the clock. */
+export const EpochSeconds = z.int().check(z.positive(), z.lte(2 ** 40));

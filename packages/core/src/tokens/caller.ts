@@ -1,0 +1,25 @@
+import { CofferError } from "../errors";
+
+export const scopes = ["datakey", "encrypt", "decrypt", "rewrap", "admin"] as const;
+export type Scope = (typeof scopes)[number];
+
+/** Who is calling, once their token checked out. */
+export interface Caller {
+  tokenId: string;
+  scopes: readonly Scope[];
+  /** Absent: every key of the catalog. */
+  keyNames?: readonly string[];
+}
+
+export function hasScope(caller: Caller, scope: Scope): boolean {
+  return caller.scopes.includes(scope);
+}
+
+/** Services call this once they know which key a request touches. */
+export function assertKeyAllowed(caller: Caller, keyName: string): void {
+  if (caller.keyNames && !caller.keyNames.includes(keyName)) {
+    throw new CofferError("forbidden", `This token may not use the key "${keyName}". Ask an administrator for a token that allows it.`, {
+      reason: "key_not_allowed",
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { EpochSeconds, KeyName, z } from "../schemas";
+import { scopes } from "./caller";
+
+export const CreateTokenInput = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[\w .:@/-]+$/, "Use letters, digits, spaces and . _ : @ / -")),
+  scopes: z.array(z.enum(scopes)).check(
+    z.minLength(1),
+    z.refine((list) => new Set(list).size === list.length, "List each scope once"),
+  ),
+  /** Leave out to allow every data key of the catalog. */
+  keyNames: z.optional(z.array(KeyName).check(z.minLength(1), z.maxLength(32))),
+  /** Epoch seconds; leave out for a token that does not expire. */
+  expiresAt: z.optional(EpochSeconds),
+});
+export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
+
+export const ListTokensInput = z.optional(
+  z.strictObject({
+    limit: z.optional(z.int().check(z.gte(1), z.lte(100))),
+    cursor: z.optional(z.string().check(z.maxLength(2048))),
+  }),
+);
+export type ListTokensInput = z.infer<typeof ListTokensInput>;
+
+export const RevokeTokenInput = z.strictObject({
+  tokenId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, "A token id is 22 base64url characters")),
+});
+export type RevokeTokenInput = z.infer<typeof RevokeTokenInput>;

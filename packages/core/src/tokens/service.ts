@@ -1,0 +1,126 @@
+import { type Clock, toEpochSeconds } from "../clock";
+import { type Db, guard, type TokenItem } from "../db";
+import { CofferError } from "../errors";
+import type { Caller, Scope } from "./caller";
+import type { CreateTokenInput, ListTokensInput, RevokeTokenInput } from "./schemas";
+import { mintToken, parseToken, secretMatches } from "./secret";
+
+export interface TokenServiceDeps {
+  db: Db;
+  clock: Clock;
+  /**
+   * How long a verified token is trusted without reading it again. A revoke takes effect at once on
+   * the instance that made it and within this window on every other warm Lambda instance; it is
+   * what keeps a DynamoDB read off every request (DESIGN §8's HTTP target).
+   */
+  cacheMs?: number;
+}
+
+export interface TokenSummary {
+  tokenId: string;
+  name: string;
+  scopes: Scope[];
+  keyNames: string[] | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  status: "active" | "revoked" | "expired";
+}
+
+const MISSING = "Send an API token as an `Authorization: Bearer <token>` header.";
+const INVALID = "The API token is unknown, revoked or expired. Ask an administrator for a valid one.";
+const MAX_CACHED = 1_000;
+
+export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceDeps) {
+  const verified = new Map<string, { item: TokenItem; fetchedAtMs: number }>();
+  const nowSeconds = () => toEpochSeconds(clock.now());
+
+  const statusOf = (item: TokenItem): TokenSummary["status"] =>
+    item.revokedAt !== undefined ? "revoked" : item.expiresAt !== undefined && item.expiresAt <= nowSeconds() ? "expired" : "active";
+
+  const summarize = (item: TokenItem): TokenSummary => ({
+    tokenId: item.tokenId,
+    name: item.name,
+    scopes: item.scopes as Scope[],
+    keyNames: item.keyNames ?? null,
+    createdAt: item.createdAt,
+    expiresAt: item.expiresAt ?? null,
+    revokedAt: item.revokedAt ?? null,
+    status: statusOf(item),
+  });
+
+  /** The secret is in the answer once and nowhere else: only its hash is stored. */
+  async function create(input: CreateTokenInput): Promise<TokenSummary & { token: string }> {
+    if (input.expiresAt !== undefined && input.expiresAt <= nowSeconds()) {
+      throw new CofferError("invalid", "expiresAt must lie in the future (epoch seconds).", { reason: "expiry_in_past" });
+    }
+    const { tokenId, token, secretHash } = mintToken();
+    const item = {
+      tokenId,
+      name: input.name,
+      secretHash,
+      scopes: [...new Set(input.scopes)],
+      ...(input.keyNames ? { keyNames: [...new Set(input.keyNames)] } : {}),
+      createdAt: nowSeconds(),
+      ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+    };
+    await guard(db.entities.token.create(item).go());
+    return { ...summarize(item as TokenItem), token };
+  }
+
+  async function list(input: ListTokensInput = {}): Promise<{ tokens: TokenSummary[]; cursor: string | null }> {
+    const page = await guard(
+      db.entities.token.query.all({}).go({ order: "desc", limit: input?.limit ?? 50, cursor: input?.cursor ?? null }),
+    ).catch((error: unknown) => {
+      if (error instanceof CofferError) throw error;
+      throw new CofferError("invalid", "The cursor is not one this service gave out.", { reason: "bad_cursor" });
+    });
+    return { tokens: page.data.map(summarize), cursor: page.cursor };
+  }
+
+  async function revoke({ tokenId }: RevokeTokenInput): Promise<TokenSummary> {
+    verified.delete(tokenId);
+    const { data } = await guard(db.entities.token.get({ tokenId }).go({ consistent: true }));
+    if (!data) throw new CofferError("not_found", "No token has that id.", { reason: "token_not_found" });
+    if (data.revokedAt !== undefined) return summarize(data);
+    const revokedAt = nowSeconds();
+    await guard(
+      db.entities.token.patch({ tokenId }).set({ revokedAt }).go(),
+      "The token changed while it was being revoked. Retry.",
+    );
+    return summarize({ ...data, revokedAt });
+  }
+
+  async function lookup(tokenId: string): Promise<TokenItem | undefined> {
+    const cached = verified.get(tokenId);
+    if (cached && clock.now() - cached.fetchedAtMs < cacheMs) return cached.item;
+    verified.delete(tokenId);
+    const { data } = await guard(db.entities.token.get({ tokenId }).go({ consistent: true }));
+    return data ?? undefined;
+  }
+
+  /** Resolves the Authorization header to a caller, or throws "unauthenticated". */
+  async function authenticate(authorization: string | undefined): Promise<Caller> {
+    const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
+    if (!match) throw new CofferError("unauthenticated", MISSING, { reason: "token_missing" });
+    const parsed = parseToken(match[1]!);
+    const item = parsed && (await lookup(parsed.tokenId));
+    if (!parsed || !item || !secretMatches(parsed.secret, item.secretHash) || statusOf(item) !== "active") {
+      throw new CofferError("unauthenticated", INVALID, { reason: "token_invalid" });
+    }
+    if (!verified.has(item.tokenId)) {
+      if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value!);
+      verified.set(item.tokenId, { item, fetchedAtMs: clock.now() });
+    }
+    return { tokenId: item.tokenId, scopes: item.scopes as Scope[], ...(item.keyNames ? { keyNames: item.keyNames } : {}) };
+  }
+
+  async function hasAny(): Promise<boolean> {
+    const page = await guard(db.entities.token.query.all({}).go({ limit: 1 }));
+    return page.data.length > 0;
+  }
+
+  return { create, list, revoke, authenticate, hasAny };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;

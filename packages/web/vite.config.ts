@@ -1,5 +1,5 @@
 import { defineConfig, type Plugin } from "vite";
-import { contentSecurityPolicy, securityHeaders } from "./security-headers";
+import { contentSecurityPolicy, securityHeaders } from "./security-headers.ts";
 
 // A static site can't set headers on every host it lands on (CloudFront via SST, the dev server),
 // so the policy also goes into the page as <meta> tags (frame-ancestors only works as a header).

@@ -21,7 +21,7 @@ async function main() {
       gateway: port("COFFER_GATEWAY_PORT", 3000),
     },
   });
-  const web = await startWebDevServer({ root: repoRoot, apiUrl: stack.gateway.url, port: port("COFFER_WEB_PORT", 5173) });
+  const web = await startWebDevServer({ apiUrl: stack.gateway.url, port: port("COFFER_WEB_PORT", 5173) });
 
   console.log(
     [

@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import { inject } from "vitest";
+import { createDb, createDocumentClient, createDynamoClient } from "@coffer/core/db";
+import { systemClock } from "@coffer/core/clock";
+import { createTokenService, type CreateTokenInput } from "@coffer/core/tokens";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../stack";
+
+/**
+ * The whole local stack for one test file: its own KMS emulator and gateway, and a fresh table on
+ * the run's DynamoDB Local. Handlers read SST links once per process, and vitest gives every test
+ * file its own process, so one stack per file is the rule.
+ */
+export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack & { mintToken(input: CreateTokenInput): Promise<string> }> {
+  const stack = await startLocalStack({
+    stage: "test",
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tableName: `t_${randomUUID()}`,
+    ...options,
+  });
+  const dynamo = createDynamoClient({ endpoint: stack.dynamoEndpoint });
+  const tokens = createTokenService({ db: createDb({ client: createDocumentClient(dynamo), table: stack.tableName }), clock: systemClock });
+  return {
+    ...stack,
+    /** Makes a token straight in the table, as the admin bootstrap script does. */
+    mintToken: async (input) => (await tokens.create(input)).token,
+    stop: async () => {
+      dynamo.destroy();
+      await stack.stop();
+    },
+  };
+}

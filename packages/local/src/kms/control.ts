@@ -1,0 +1,84 @@
+// The HTTP control surface for `npm run local` and for tools outside the test process: the same
+// controls as the programmatic API, on /__coffer/* for requests without X-Amz-Target (a path the
+// SDK never uses). It answers JSON, and never shows key material.
+//
+//   GET    /__coffer/state          keys, aliases, counters and faults
+//   GET    /__coffer/counters       requests per operation;  DELETE resets them
+//   GET    /__coffer/faults         active rules;  POST adds one (body: a FaultRule) -> { id }
+//   DELETE /__coffer/faults         removes all;   DELETE /__coffer/faults/<id> removes one
+//   POST   /__coffer/rotate         { "keyId": "<any id form>" }: an automatic rotation now
+//   POST   /__coffer/clock          { "advanceMs": <ms> }: moves the emulator's clock forward
+//   POST   /__coffer/reset          drops every key, alias, fault and count
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { KmsError, kmsError } from "./errors";
+import { checkFaultRule, type FaultRule } from "./fault-rule";
+import { parseBody, sendError, sendJson } from "./protocol";
+import { CONTROL_PREFIX } from "./server";
+
+export interface EmulatorControls {
+  state(): object;
+  requestCounts(): Record<string, number>;
+  resetCounts(): void;
+  faults: { add(rule: FaultRule): string; remove(id: string): void; clear(): void; list(): object[] };
+  rotate(keyId: string): { keyId: string; keyMaterialId: string };
+  advanceClock(ms: number): void;
+  reset(): void;
+}
+
+export function createControlHandler(controls: EmulatorControls) {
+  return (request: IncomingMessage, response: ServerResponse, bodyBytes: Buffer, requestId: string) => {
+    const route = `${request.method} ${new URL(request.url ?? "/", "http://emulator").pathname.slice(CONTROL_PREFIX.length)}`;
+    const body = () => parseBody(bodyBytes);
+    const ok = (result: object = {}) => sendJson(response, 200, result, requestId);
+    try {
+      const faultId = /^DELETE faults\/(.+)$/.exec(route)?.[1];
+      if (faultId !== undefined) return ok(void controls.faults.remove(decodeURIComponent(faultId)));
+      switch (route) {
+        case "GET state":
+          return ok(controls.state());
+        case "GET counters":
+          return ok(controls.requestCounts());
+        case "DELETE counters":
+          return ok(void controls.resetCounts());
+        case "GET faults":
+          return ok({ faults: controls.faults.list() });
+        case "POST faults":
+          return ok({ id: controls.faults.add(checkFaultRule(body())) });
+        case "DELETE faults":
+          return ok(void controls.faults.clear());
+        case "POST rotate":
+          return ok(controls.rotate(readString(body(), "keyId")));
+        case "POST clock":
+          return ok(void controls.advanceClock(readNumber(body(), "advanceMs")));
+        case "POST reset":
+          return ok(void controls.reset());
+        default:
+          return sendError(
+            response,
+            new KmsError("NotFoundException", `No control route ${route}.`, 404),
+            requestId,
+          );
+      }
+    } catch (error) {
+      sendError(response, error instanceof KmsError ? error : toValidationError(error), requestId);
+    }
+  };
+}
+
+function readString(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== "string" || value.length === 0)
+    throw kmsError("ValidationException", `${field} must be a string.`);
+  return value;
+}
+
+function readNumber(body: Record<string, unknown>, field: string): number {
+  const value = body[field];
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+    throw kmsError("ValidationException", `${field} must be a non-negative number.`);
+  return value;
+}
+
+// Rule checks throw plain Errors with a message written for the caller.
+const toValidationError = (error: unknown) =>
+  kmsError("ValidationException", error instanceof Error ? error.message : "Invalid control request.");

@@ -51,7 +51,7 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
     use: (material: KeyMaterial) => T,
   ): Promise<T> {
     const policy = request.key.cache;
-    const maxMessages = Math.min(policy.maxMessages, MAX_MESSAGES_PER_DATA_KEY);
+    const maxMessages = effectiveMaxMessages(policy);
     const nowMs = now();
     lru.sweepExpired(nowMs);
 
@@ -96,6 +96,11 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
     /** Zero-fills and forgets every key (keys in use are wiped when their holders finish). */
     clear: () => lru.clear(),
   };
+}
+
+/** The policy's message limit, never above the hard cap. */
+export function effectiveMaxMessages(policy: DataKeyCachePolicy): number {
+  return Math.min(policy.maxMessages, MAX_MESSAGES_PER_DATA_KEY);
 }
 
 /** maxAgeMs 0 or maxMessages 1 mean "a fresh key per message"; so does a message over maxBytes. */

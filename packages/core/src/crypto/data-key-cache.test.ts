@@ -1,0 +1,246 @@
+// The encryption cache against the real KMS emulator, with a manual clock: the emulator counts
+// GenerateDataKey calls, so each test states its policy and checks how many keys it cost.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { manualClock } from "../clock";
+import type { DataKeyCachePolicy } from "../config";
+import { isCofferError } from "../errors";
+import { encodeContext, kmsContextFor, type EncryptionContext } from "./context";
+import { createDataKeyCache, effectiveMaxMessages, MAX_MESSAGES_PER_DATA_KEY } from "./data-key-cache";
+import type { EnvelopeKey } from "./key-ring";
+import { startEmulatedKms, type EmulatedKms } from "./testing/emulated-kms";
+
+let kms: EmulatedKms;
+beforeAll(async () => void (kms = await startEmulatedKms()));
+afterAll(() => kms.close());
+beforeEach(() => {
+  kms.emulator.resetCounts();
+  kms.emulator.faults.clear();
+});
+
+const policy = (overrides: Partial<DataKeyCachePolicy> = {}): DataKeyCachePolicy => ({
+  maxAgeMs: 60_000,
+  maxMessages: 1_000,
+  maxBytes: 1_000_000,
+  ...overrides,
+});
+
+function setup(cachePolicy: DataKeyCachePolicy, options: { maxEntries?: number; version?: number } = {}) {
+  const clock = manualClock(1_000);
+  const cache = createDataKeyCache({
+    kms: kms.kms,
+    clock,
+    ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),
+  });
+  const key: EnvelopeKey = {
+    name: "default",
+    kmsKeyId: kms.keys.default.alias,
+    version: options.version ?? 1,
+    cache: cachePolicy,
+  };
+  /** One "encrypt": returns the wrapped key it got and a copy of its data key. */
+  const use = (
+    context: EncryptionContext = { tenant: "acme" },
+    plaintextBytes = 100,
+    onKey?: (dataKey: Buffer) => void,
+  ) =>
+    cache.withDataKey(
+      { key, context, contextBytes: encodeContext(context), plaintextBytes },
+      ({ dataKey, wrappedKey }) => {
+        onKey?.(dataKey);
+        return { wrapped: wrappedKey.toString("hex"), dataKey: Buffer.from(dataKey) };
+      },
+    );
+  return { clock, cache, key, use };
+}
+
+const generated = () => kms.calls("GenerateDataKey");
+
+describe("data-key cache", () => {
+  test("reuses one data key within the policy", async () => {
+    const { use } = setup(policy());
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(await use());
+    expect(generated()).toBe(1);
+    expect(new Set(results.map((r) => r.wrapped)).size).toBe(1);
+  });
+
+  test("a key expires when it reaches maxAgeMs (counted from KMS's answer)", async () => {
+    const { use, clock } = setup(policy({ maxAgeMs: 60_000 }));
+    await use();
+    clock.advance(59_999);
+    await use();
+    expect(generated()).toBe(1);
+    clock.advance(1);
+    await use();
+    expect(generated()).toBe(2);
+  });
+
+  test("a key serves at most maxMessages messages", async () => {
+    const { use } = setup(policy({ maxMessages: 3 }));
+    for (let i = 0; i < 7; i++) await use();
+    expect(generated()).toBe(3); // 3 + 3 + 1
+  });
+
+  test("a key protects at most maxBytes of plaintext", async () => {
+    const { use } = setup(policy({ maxBytes: 100 }));
+    for (let i = 0; i < 5; i++) await use(undefined, 40);
+    expect(generated()).toBe(3); // 40+40, 40+40, 40
+  });
+
+  test("a message larger than maxBytes gets a fresh key that is not cached", async () => {
+    const { use, cache } = setup(policy({ maxBytes: 100 }));
+    const [a, b] = [await use(undefined, 101), await use(undefined, 101)];
+    expect(generated()).toBe(2);
+    expect(a.wrapped).not.toBe(b.wrapped);
+    expect(cache.size).toBe(0);
+  });
+
+  test("no policy can lift the 2^32 messages per data key limit", () => {
+    expect(MAX_MESSAGES_PER_DATA_KEY).toBe(2 ** 32);
+    expect(effectiveMaxMessages(policy({ maxMessages: 2 ** 40 }))).toBe(2 ** 32);
+    expect(effectiveMaxMessages(policy({ maxMessages: 10 }))).toBe(10);
+  });
+
+  test("maxAgeMs 0 or maxMessages 1 means a fresh key for every message, even concurrently", async () => {
+    for (const noReuse of [
+      policy({ maxAgeMs: 0 }),
+      policy({ maxMessages: 1 }),
+      { maxAgeMs: 0, maxMessages: 1, maxBytes: 0 },
+    ]) {
+      kms.emulator.resetCounts();
+      const { use, cache } = setup(noReuse);
+      const results = await Promise.all(Array.from({ length: 5 }, () => use()));
+      expect(generated()).toBe(5);
+      expect(new Set(results.map((r) => r.wrapped)).size).toBe(5);
+      expect(cache.size).toBe(0);
+    }
+  });
+
+  test("50 concurrent misses make one GenerateDataKey", async () => {
+    const { use } = setup(policy());
+    const results = await Promise.all(Array.from({ length: 50 }, () => use()));
+    expect(generated()).toBe(1);
+    expect(new Set(results.map((r) => r.wrapped)).size).toBe(1);
+  });
+
+  test("concurrent misses beyond maxMessages start another generation, never overuse a key", async () => {
+    const { use } = setup(policy({ maxMessages: 10 }));
+    const results = await Promise.all(Array.from({ length: 50 }, () => use()));
+    expect(generated()).toBe(5);
+    const perKey = new Map<string, number>();
+    for (const { wrapped } of results) perKey.set(wrapped, (perKey.get(wrapped) ?? 0) + 1);
+    expect([...perKey.values()]).toEqual([10, 10, 10, 10, 10]);
+  });
+
+  test("contexts never share a key, and the key is wrapped under its own context", async () => {
+    const { use } = setup(policy());
+    const a = { tenant: "acme" };
+    const b = { tenant: "globex" };
+    const results = await Promise.all([use(a), use(b), use(a), use(b), use({ tenant: "acme" })]);
+    expect(generated()).toBe(2);
+    expect(results[0]!.wrapped).toBe(results[2]!.wrapped);
+    expect(results[0]!.wrapped).toBe(results[4]!.wrapped);
+    expect(results[0]!.wrapped).not.toBe(results[1]!.wrapped);
+    const wrappedA = Buffer.from(results[0]!.wrapped, "hex");
+    const unwrapped = await kms.kms.decrypt({ wrapped: wrappedA, context: kmsContextFor("default", 1, a) });
+    expect(unwrapped.equals(results[0]!.dataKey)).toBe(true);
+    await expect(
+      kms.kms.decrypt({ wrapped: wrappedA, context: kmsContextFor("default", 1, b) }),
+    ).rejects.toMatchObject({
+      reason: "wrapped_key_rejected",
+    });
+  });
+
+  test("the same context in another key order is the same entry", async () => {
+    const { use } = setup(policy());
+    await use({ a: "1", b: "2" });
+    await use({ b: "2", a: "1" });
+    expect(generated()).toBe(1);
+  });
+
+  test("key versions never share a key", async () => {
+    const v1 = setup(policy(), { version: 1 });
+    const v2 = setup(policy(), { version: 2 });
+    // Two caches would trivially differ; the same cache must keep versions apart too.
+    const request = (key: EnvelopeKey) =>
+      v1.cache.withDataKey({ key, context: {}, contextBytes: encodeContext({}), plaintextBytes: 1 }, (m) =>
+        m.wrappedKey.toString("hex"),
+      );
+    const [one, two] = [await request(v1.key), await request(v2.key)];
+    expect(one).not.toBe(two);
+    expect(generated()).toBe(2);
+  });
+
+  test("a failed generation is not cached, and all its waiters get the error", async () => {
+    const { use, cache } = setup(policy());
+    kms.emulator.faults.add({
+      kind: "error",
+      type: "AccessDeniedException",
+      status: 400,
+      operation: "GenerateDataKey",
+      count: 1,
+    });
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => use()));
+    expect(outcomes.every((o) => o.status === "rejected" && isCofferError(o.reason, "forbidden"))).toBe(true);
+    expect(cache.size).toBe(0);
+    await use();
+    expect(generated()).toBe(2);
+  });
+
+  test("the least recently used entry goes first, and its key is zero-filled", async () => {
+    const { use } = setup(policy(), { maxEntries: 2 });
+    let keyA: Buffer | undefined;
+    await use({ t: "a" }, 1, (key) => (keyA = key));
+    await use({ t: "b" });
+    await use({ t: "a" }); // a is now the most recent
+    await use({ t: "c" }); // evicts b
+    expect(generated()).toBe(3);
+    await use({ t: "a" });
+    expect(generated()).toBe(3);
+    await use({ t: "d" }); // evicts c
+    await use({ t: "b" }); // b was evicted: a new key; evicts a
+    expect(generated()).toBe(5);
+    expect(keyA!.every((byte) => byte === 0)).toBe(true);
+  });
+
+  test("expired keys are zero-filled by the sweep", async () => {
+    const { use, clock, cache } = setup(policy({ maxAgeMs: 1_000 }));
+    let key: Buffer | undefined;
+    await use(undefined, 1, (dataKey) => (key = dataKey));
+    expect(key!.some((byte) => byte !== 0)).toBe(true);
+    clock.advance(1_000);
+    cache.sweep();
+    expect(key!.every((byte) => byte === 0)).toBe(true);
+    expect(cache.size).toBe(0);
+  });
+
+  test("a key evicted while KMS is still answering is used intact, then wiped", async () => {
+    const { use } = setup(policy(), { maxEntries: 1 });
+    let seen: Buffer | undefined;
+    let intact = false;
+    const first = use({ t: "a" }, 1, (key) => {
+      seen = key;
+      intact = key.some((byte) => byte !== 0);
+    });
+    const second = use({ t: "b" }); // evicts a's pending entry
+    await Promise.all([first, second]);
+    expect(intact).toBe(true);
+    expect(seen!.every((byte) => byte === 0)).toBe(true);
+  });
+
+  test("a key evicted while other callers still wait for it is wiped only after the last one", async () => {
+    const { use } = setup(policy(), { maxEntries: 1 });
+    const intact: boolean[] = [];
+    let eviction: Promise<unknown> | undefined;
+    const waiters = Array.from({ length: 3 }, () =>
+      use({ t: "a" }, 1, (key) => {
+        intact.push(key.some((byte) => byte !== 0));
+        eviction ??= use({ t: "b" }); // runs between the waiters and evicts a
+      }),
+    );
+    await Promise.all(waiters);
+    await eviction;
+    expect(generated()).toBe(2);
+    expect(intact).toEqual([true, true, true]);
+  });
+});

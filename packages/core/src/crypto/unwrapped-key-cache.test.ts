@@ -1,0 +1,106 @@
+// The decryption cache against the real KMS emulator: one KMS Decrypt per (KMS key, wrapped key,
+// KMS context), never an answer that KMS itself would not give.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { manualClock } from "../clock";
+import { defaultCachePolicy } from "../config";
+import { isCofferError } from "../errors";
+import { kmsContextFor } from "./context";
+import type { EnvelopeKey } from "./key-ring";
+import { startEmulatedKms, type EmulatedKms } from "./testing/emulated-kms";
+import { createUnwrappedKeyCache } from "./unwrapped-key-cache";
+
+let kms: EmulatedKms;
+beforeAll(async () => void (kms = await startEmulatedKms()));
+afterAll(() => kms.close());
+beforeEach(() => kms.emulator.faults.clear());
+
+const contextA = kmsContextFor("default", 1, { tenant: "acme" });
+const contextB = kmsContextFor("default", 1, { tenant: "globex" });
+
+async function setup(maxAgeMs = 60_000) {
+  const clock = manualClock(0);
+  const cache = createUnwrappedKeyCache({ kms: kms.kms, clock });
+  const key: EnvelopeKey = {
+    name: "default",
+    kmsKeyId: kms.keys.default.alias,
+    version: 1,
+    cache: { ...defaultCachePolicy, maxAgeMs },
+  };
+  const fresh = await kms.kms.generateDataKey({ keyId: key.kmsKeyId, context: contextA, bits: 256 });
+  kms.emulator.resetCounts();
+  const unwrap = (kmsContext = contextA, wrappedKey: Uint8Array = fresh.wrapped) =>
+    cache.withUnwrappedKey({ key, wrappedKey, kmsContext }, (dataKey) => Buffer.from(dataKey));
+  return { clock, cache, fresh, unwrap };
+}
+
+const decrypted = () => kms.calls("Decrypt");
+
+describe("unwrapped-key cache", () => {
+  test("one KMS Decrypt serves every envelope made with the same data key", async () => {
+    const { unwrap, fresh } = await setup();
+    for (let i = 0; i < 10; i++) expect((await unwrap()).equals(fresh.plaintext)).toBe(true);
+    expect(decrypted()).toBe(1);
+  });
+
+  test("50 concurrent misses make one KMS Decrypt", async () => {
+    const { unwrap } = await setup();
+    await Promise.all(Array.from({ length: 50 }, () => unwrap()));
+    expect(decrypted()).toBe(1);
+  });
+
+  test("another context never gets the cached key: it goes to KMS, which refuses it", async () => {
+    const { unwrap } = await setup();
+    await unwrap(contextA);
+    await expect(unwrap(contextB)).rejects.toMatchObject({ reason: "wrapped_key_rejected" });
+    await expect(unwrap(kmsContextFor("default", 2, { tenant: "acme" }))).rejects.toMatchObject({
+      reason: "wrapped_key_rejected",
+    });
+    expect(decrypted()).toBe(3);
+  });
+
+  test("entries expire at maxAgeMs", async () => {
+    const { unwrap, clock } = await setup(1_000);
+    await unwrap();
+    clock.advance(999);
+    await unwrap();
+    expect(decrypted()).toBe(1);
+    clock.advance(1);
+    await unwrap();
+    expect(decrypted()).toBe(2);
+  });
+
+  test("maxAgeMs 0 means no caching, and the key is wiped after use", async () => {
+    const { unwrap, cache, fresh } = await setup(0);
+    let seen: Buffer | undefined;
+    const key: EnvelopeKey = {
+      name: "default",
+      kmsKeyId: kms.keys.default.alias,
+      version: 1,
+      cache: { maxAgeMs: 0, maxMessages: 1, maxBytes: 0 },
+    };
+    await cache.withUnwrappedKey(
+      { key, wrappedKey: fresh.wrapped, kmsContext: contextA },
+      (dataKey) => void (seen = dataKey),
+    );
+    await unwrap();
+    expect(decrypted()).toBe(2);
+    expect(cache.size).toBe(0);
+    expect(seen!.every((byte) => byte === 0)).toBe(true);
+  });
+
+  test("a failed Decrypt is not cached", async () => {
+    const { unwrap, cache } = await setup();
+    kms.emulator.faults.add({
+      kind: "error",
+      type: "AccessDeniedException",
+      status: 400,
+      operation: "Decrypt",
+      count: 1,
+    });
+    const outcomes = await Promise.allSettled([unwrap(), unwrap(), unwrap()]);
+    expect(outcomes.every((o) => o.status === "rejected" && isCofferError(o.reason, "forbidden"))).toBe(true);
+    expect(cache.size).toBe(0);
+    await unwrap();
+    expect(decrypted()).toBe(2);
+  });
+});

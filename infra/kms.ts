@@ -11,7 +11,10 @@ function createKey(name: string, args: aws.kms.KeyArgs) {
     deletionWindowInDays: settings.kmsDeletionWindowDays,
     ...args,
   });
-  new aws.kms.Alias(componentName(name, "Alias"), { name: kmsAliasName($app.stage, name), targetKeyId: key.keyId });
+  new aws.kms.Alias(componentName(name, "Alias"), {
+    name: kmsAliasName($app.stage, name),
+    targetKeyId: key.keyId,
+  });
   return key;
 }
 

@@ -7,14 +7,16 @@ const { partitionKey, sortKey, globalIndexes, ttlAttribute } = tableShape;
 // The table comes from the same shape that the local runner and the tests create theirs from.
 export const table = new sst.aws.Dynamo("Table", {
   fields: Object.fromEntries(
-    [partitionKey, sortKey, ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey])].map((name) => [
-      name,
-      "string" as const,
-    ]),
+    [partitionKey, sortKey, ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey])].map(
+      (name) => [name, "string" as const],
+    ),
   ),
   primaryIndex: { hashKey: partitionKey, rangeKey: sortKey },
   globalIndexes: Object.fromEntries(
-    Object.entries(globalIndexes).map(([name, index]) => [name, { hashKey: index.partitionKey, rangeKey: index.sortKey }]),
+    Object.entries(globalIndexes).map(([name, index]) => [
+      name,
+      { hashKey: index.partitionKey, rangeKey: index.sortKey },
+    ]),
   ),
   ttl: ttlAttribute,
   deletionProtection: settings.deletionProtection,

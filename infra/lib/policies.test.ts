@@ -22,7 +22,11 @@ const expectedActions: Record<KmsCapability, string[]> = {
 
 const policyOf = (fn: FunctionName) => kmsStatements(kmsCapabilitiesOf(fn), keys);
 const grants = (statements: KmsStatement<string>[]) =>
-  statements.flatMap((s) => s.actions.flatMap((action) => s.resources.map((resource) => ({ action, resource, conditions: s.conditions }))));
+  statements.flatMap((s) =>
+    s.actions.flatMap((action) =>
+      s.resources.map((resource) => ({ action, resource, conditions: s.conditions })),
+    ),
+  );
 
 describe("KMS policies from the route table", () => {
   test.each(Object.entries(expectedActions))("%s grants exactly its actions", (capability, actions) => {

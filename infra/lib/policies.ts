@@ -35,18 +35,28 @@ export function kmsStatement<Arn>(capability: KmsCapability, keys: KeyArns<Arn>)
     case "describeKey":
       return { actions: ["kms:DescribeKey"], resources: keys.data };
     case "generateDataKey":
-      return { actions: ["kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"], resources: keys.data };
+      return {
+        actions: ["kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
+        resources: keys.data,
+      };
     case "decryptDataKey":
       return { actions: ["kms:Decrypt"], resources: keys.data };
     case "reEncryptDataKey":
       return { actions: ["kms:ReEncryptFrom", "kms:ReEncryptTo"], resources: keys.data };
     case "generateBinKey":
-      return { actions: ["kms:GenerateDataKey"], resources: [keys.bins], conditions: [BIN_PURPOSE_CONDITION] };
+      return {
+        actions: ["kms:GenerateDataKey"],
+        resources: [keys.bins],
+        conditions: [BIN_PURPOSE_CONDITION],
+      };
     case "decryptBinKey":
       return { actions: ["kms:Decrypt"], resources: [keys.bins], conditions: [BIN_PURPOSE_CONDITION] };
   }
 }
 
-export function kmsStatements<Arn>(capabilities: readonly KmsCapability[], keys: KeyArns<Arn>): KmsStatement<Arn>[] {
+export function kmsStatements<Arn>(
+  capabilities: readonly KmsCapability[],
+  keys: KeyArns<Arn>,
+): KmsStatement<Arn>[] {
   return [...new Set(capabilities)].sort().map((capability) => kmsStatement(capability, keys));
 }

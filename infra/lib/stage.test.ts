@@ -8,7 +8,11 @@ test("production keeps its data; other stages are disposable", () => {
     pointInTimeRecovery: true,
     deletionProtection: true,
   });
-  expect(stageSettings("pr-42")).toMatchObject({ isProduction: false, kmsDeletionWindowDays: 7, deletionProtection: false });
+  expect(stageSettings("pr-42")).toMatchObject({
+    isProduction: false,
+    kmsDeletionWindowDays: 7,
+    deletionProtection: false,
+  });
 });
 
 test("component names are PascalCase", () => {

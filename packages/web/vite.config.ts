@@ -9,7 +9,10 @@ function securityMeta(apiUrl: string, devServer: boolean): Plugin {
     transformIndexHtml: () => [
       {
         tag: "meta",
-        attrs: { "http-equiv": "Content-Security-Policy", content: contentSecurityPolicy(apiUrl, { devServer }).replace(/; frame-ancestors 'none'/, "") },
+        attrs: {
+          "http-equiv": "Content-Security-Policy",
+          content: contentSecurityPolicy(apiUrl, { devServer }).replace(/; frame-ancestors 'none'/, ""),
+        },
         injectTo: "head-prepend",
       },
       { tag: "meta", attrs: { name: "referrer", content: "no-referrer" }, injectTo: "head-prepend" },

@@ -32,7 +32,8 @@ export function cofferLinks(options: CofferClientOptions): TRPCLink<AppRouter>[]
   // Procedures missing from the table go to the first function, which answers NOT_FOUND.
   const [first, ...rest] = functionNames;
   const routed = rest.reduce<TRPCLink<AppRouter>>(
-    (otherwise, fn) => splitLink({ condition: (op) => functionFor(op.path) === fn, true: linkFor(fn), false: otherwise }),
+    (otherwise, fn) =>
+      splitLink({ condition: (op) => functionFor(op.path) === fn, true: linkFor(fn), false: otherwise }),
     linkFor(first!),
   );
   return [routed];

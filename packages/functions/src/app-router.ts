@@ -1,11 +1,17 @@
 import { type AnyProcedure } from "@trpc/server";
 import { type FunctionName, functionFor } from "./routes";
 import { adminTokens } from "./routers/admin";
+import { cryptoProcedures } from "./routers/crypto";
 import { health } from "./routers/health";
+import { keysApi, keysDecrypt } from "./routers/keys";
+import { recordsProcedures } from "./routers/records";
 import { router } from "./trpc";
 
 export const appRouter = router({
   health,
+  keys: { ...keysApi, ...keysDecrypt },
+  crypto: cryptoProcedures,
+  records: recordsProcedures,
   admin: { tokens: adminTokens },
 });
 

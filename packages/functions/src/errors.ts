@@ -19,7 +19,8 @@ export const UNEXPECTED_MESSAGE = "Unexpected error. Retry; if it persists, repo
 
 export function toTRPCError(error: TRPCError): TRPCError {
   const cause = error.cause;
-  if (cause instanceof CofferError) return new TRPCError({ code: CODE[cause.kind], message: cause.message, cause });
+  if (cause instanceof CofferError)
+    return new TRPCError({ code: CODE[cause.kind], message: cause.message, cause });
   if (error.code !== "INTERNAL_SERVER_ERROR") return error;
   // By default tRPC would send the cause's message, and an AWS SDK message can name ARNs.
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: UNEXPECTED_MESSAGE, cause });
@@ -35,7 +36,9 @@ function inputIssues(cause: unknown): InputIssue[] | undefined {
   const issues = (cause as { issues?: unknown } | undefined)?.issues;
   if (!Array.isArray(issues)) return undefined;
   return issues.map((issue: { path?: unknown[]; message?: string }) => ({
-    path: (issue.path ?? []).map((part) => String(typeof part === "object" && part ? (part as { key: unknown }).key : part)).join("."),
+    path: (issue.path ?? [])
+      .map((part) => String(typeof part === "object" && part ? (part as { key: unknown }).key : part))
+      .join("."),
     message: issue.message ?? "Invalid value",
   }));
 }
@@ -65,4 +68,9 @@ export function formatError({ shape, error }: FormatInput) {
       issues,
     },
   };
+}
+
+/** A batch item's refusal, in the same codes as a whole call's. */
+export function toItemError(error: CofferError) {
+  return { code: CODE[error.kind], reason: error.reason, message: error.message };
 }

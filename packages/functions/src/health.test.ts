@@ -21,7 +21,9 @@ test("when KMS is down, health says so with HTTP 503 and the gateway keeps servi
   try {
     const response = await fetch(`${stack.gateway.url}/api/health`);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { error: { message: string; data: { code: string; details: { down: string[] } } } };
+    const body = (await response.json()) as {
+      error: { message: string; data: { code: string; details: { down: string[] } } };
+    };
     expect(body.error.message).toBe("KMS is unreachable. Retry shortly.");
     expect(body.error.data.code).toBe("SERVICE_UNAVAILABLE");
     expect(body.error.data.details.down).toEqual(["kms"]);

@@ -29,7 +29,12 @@ export interface ProcedureRoute {
 }
 
 export const functionRoutes = {
-  api: { path: "/api", handler: "packages/functions/src/handlers/api.handler", timeoutSeconds: 10, memoryMb: 1024 },
+  api: {
+    path: "/api",
+    handler: "packages/functions/src/handlers/api.handler",
+    timeoutSeconds: 10,
+    memoryMb: 1024,
+  },
   decrypt: {
     path: "/decrypt",
     handler: "packages/functions/src/handlers/decrypt.handler",
@@ -40,6 +45,16 @@ export const functionRoutes = {
 
 export const procedureRoutes = {
   health: { fn: "api", kms: ["describeKey"] },
+  "keys.dataKey": { fn: "api", kms: ["generateDataKey"] },
+  "keys.decryptDataKey": { fn: "decrypt", kms: ["decryptDataKey"] },
+  "crypto.encrypt": { fn: "api", kms: ["generateDataKey"] },
+  "crypto.encryptBatch": { fn: "api", kms: ["generateDataKey"] },
+  "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"] },
+  "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"] },
+  "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"] },
+  "records.put": { fn: "api", kms: ["generateDataKey"] },
+  "records.get": { fn: "decrypt", kms: ["decryptDataKey"] },
+  "records.delete": { fn: "api", kms: [] },
   "admin.tokens.create": { fn: "api", kms: [] },
   "admin.tokens.list": { fn: "api", kms: [] },
   "admin.tokens.revoke": { fn: "api", kms: [] },

@@ -1,8 +1,13 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Clock } from "@coffer/core/clock";
+import { dataKeyNames } from "@coffer/core/config";
+import { createEnvelopeCrypto, createStaticKeyRing } from "@coffer/core/crypto";
 import { createDb, createDocumentClient, pingTable } from "@coffer/core/db";
+import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
+import { createDataKeyService } from "@coffer/core/keys";
 import type { Kms } from "@coffer/core/kms";
+import { createRecordService } from "@coffer/core/records";
 import { createTokenService } from "@coffer/core/tokens";
 
 /** Everything the services need from the outside world; the handler and the tests build it. */
@@ -20,8 +25,14 @@ export interface Ports {
 export function createServices(ports: Ports) {
   const { kms, dynamo, tableName, clock, stage, version, keyIds } = ports;
   const db = createDb({ client: createDocumentClient(dynamo), table: tableName });
+  const dataKeyIds = Object.fromEntries(dataKeyNames.map((name) => [name, keyIds[name]!]));
+  // One envelope crypto per cold start: its data-key caches are what keep KMS calls rare.
+  const crypto = createEnvelopeCrypto({ kms, clock, keys: createStaticKeyRing(dataKeyIds) });
   return {
     tokens: createTokenService({ db, clock }),
+    dataKeys: createDataKeyService({ kms, keyIds: dataKeyIds }),
+    encryption: createEncryptionService({ crypto }),
+    records: createRecordService({ db, crypto, clock }),
     health: createHealthService({
       clock,
       stage,

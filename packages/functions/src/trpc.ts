@@ -22,9 +22,13 @@ export const scoped = (scope: Scope) =>
   base.use(async ({ ctx, next }) => {
     const caller = await ctx.services.tokens.authenticate(ctx.request.authorization);
     if (!caller.scopes.includes(scope)) {
-      throw new CofferError("forbidden", `This token lacks the "${scope}" scope. Ask an administrator for a token that has it.`, {
-        reason: "scope_missing",
-      });
+      throw new CofferError(
+        "forbidden",
+        `This token lacks the "${scope}" scope. Ask an administrator for a token that has it.`,
+        {
+          reason: "scope_missing",
+        },
+      );
     }
     return next({ ctx: { caller } });
   });

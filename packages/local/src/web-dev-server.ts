@@ -3,7 +3,11 @@ import { createServer, type ViteDevServer } from "vite";
 import { repoRoot } from "./repo-root";
 
 /** The Vite dev server for packages/web, pointed at a gateway. */
-export async function startWebDevServer(options: { apiUrl: string; port?: number; root?: string }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startWebDevServer(options: {
+  apiUrl: string;
+  port?: number;
+  root?: string;
+}): Promise<{ url: string; close(): Promise<void> }> {
   // vite.config.ts and import.meta.env both read VITE_API_URL from the environment.
   process.env.VITE_API_URL = options.apiUrl;
   const webRoot = join(options.root ?? repoRoot, "packages/web");

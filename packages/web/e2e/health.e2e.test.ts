@@ -30,7 +30,9 @@ test("the page loads from the local stack and shows the service healthy", async 
   expect(response?.headers()["referrer-policy"]).toBe("no-referrer");
   expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
 
-  await expect.poll(() => page.getByTestId("health-status").textContent(), { timeout: 15_000 }).toBe("Healthy");
+  await expect
+    .poll(() => page.getByTestId("health-status").textContent(), { timeout: 15_000 })
+    .toBe("Healthy");
   expect(await page.getByTestId("check-kms").textContent()).toContain("up");
   expect(await page.getByTestId("check-dynamodb").textContent()).toContain("up");
   await page.screenshot({ path: join(screenshotDir("health"), "healthy.png"), fullPage: true });
@@ -42,7 +44,9 @@ test("the page says which dependency is down", async () => {
   try {
     const page = await browser.newPage();
     await page.goto(web.url);
-    await expect.poll(() => page.getByTestId("health-status").textContent(), { timeout: 15_000 }).toContain("KMS is unreachable");
+    await expect
+      .poll(() => page.getByTestId("health-status").textContent(), { timeout: 15_000 })
+      .toContain("KMS is unreachable");
     expect(await page.getByTestId("check-kms").textContent()).toContain("down");
     await page.screenshot({ path: join(screenshotDir("health"), "kms-down.png"), fullPage: true });
   } finally {

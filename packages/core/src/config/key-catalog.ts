@@ -37,6 +37,14 @@ export const keyCatalog = {
     rotation: { enabled: true, periodDays: 365 },
     cache: defaultCachePolicy,
   },
+  pii: {
+    name: "pii",
+    description: "Coffer data key for personal data, granted apart from default",
+    purpose: "data",
+    keySpec: "SYMMETRIC_DEFAULT",
+    rotation: { enabled: true, periodDays: 90 },
+    cache: defaultCachePolicy,
+  },
   bins: {
     name: "bins",
     description: "Coffer secure bins: data keys bound to {purpose: bin, binId}",

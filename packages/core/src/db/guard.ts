@@ -9,7 +9,8 @@ const CONDITION_FAILURES = new Set(["ConditionalCheckFailedException", "Transact
 function sdkErrorOf(error: unknown): { name?: string; code?: unknown; $metadata?: unknown } | undefined {
   let current = error as { name?: string; cause?: unknown; $metadata?: unknown; code?: unknown } | undefined;
   for (let depth = 0; current && depth < 4; depth++) {
-    if (current.$metadata !== undefined || (current.name && CONDITION_FAILURES.has(current.name))) return current;
+    if (current.$metadata !== undefined || (current.name && CONDITION_FAILURES.has(current.name)))
+      return current;
     if (typeof current.code === "string" && /^E[A-Z]+$/.test(current.code)) return current; // ECONNREFUSED, …
     if (current.name === "TimeoutError") return current;
     current = current.cause as typeof current;

@@ -13,7 +13,10 @@ export const idempotencySchema = {
     expiresAt: { type: "number", required: true },
   },
   indexes: {
-    byKey: { pk: { field: "pk", composite: ["tokenId", "idempotencyKey"] }, sk: { field: "sk", composite: [] } },
+    byKey: {
+      pk: { field: "pk", composite: ["tokenId", "idempotencyKey"] },
+      sk: { field: "sk", composite: [] },
+    },
   },
 } as const;
 

@@ -9,14 +9,26 @@ afterAll(() => table.drop());
 
 test("records keep their envelope as exact binary", async () => {
   const envelope = Uint8Array.from([0, 255, 1, 254, 128]);
-  await table.db.entities.record.create({ recordId: "r1", keyName: "default", envelope, sizeBytes: 5, createdAt: 1 }).go();
+  await table.db.entities.record
+    .create({ recordId: "r1", keyName: "default", envelope, sizeBytes: 5, createdAt: 1 })
+    .go();
   const { data } = await table.db.entities.record.get({ recordId: "r1" }).go();
   expect(Buffer.from(data!.envelope as Uint8Array)).toEqual(Buffer.from(envelope));
 });
 
 test("a second create of the same id is a conflict", async () => {
   const create = () =>
-    guard(table.db.entities.record.create({ recordId: "r2", keyName: "default", envelope: new Uint8Array(1), sizeBytes: 1, createdAt: 1 }).go());
+    guard(
+      table.db.entities.record
+        .create({
+          recordId: "r2",
+          keyName: "default",
+          envelope: new Uint8Array(1),
+          sizeBytes: 1,
+          createdAt: 1,
+        })
+        .go(),
+    );
   await create();
   const error = await create().catch((e: unknown) => e);
   expect(isCofferError(error, "conflict")).toBe(true);

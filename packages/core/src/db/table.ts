@@ -12,7 +12,11 @@ export const tableShape = {
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, globalIndexes } = tableShape;
-  const keyAttributes = [partitionKey, sortKey, ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keyAttributes = [
+    partitionKey,
+    sortKey,
+    ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST",

@@ -50,10 +50,14 @@ export function createHealthService({ clock, stage, version, probes, timeoutMs =
     const report: HealthReport = { status: "ok", stage, version, checks };
     if (down.length > 0) {
       const list = down.map((name) => displayNames[name] ?? name).join(" and ");
-      throw new CofferError("unavailable", `${list} ${down.length > 1 ? "are" : "is"} unreachable. Retry shortly.`, {
-        reason: "dependency_down",
-        details: { ...report, status: "down", down },
-      });
+      throw new CofferError(
+        "unavailable",
+        `${list} ${down.length > 1 ? "are" : "is"} unreachable. Retry shortly.`,
+        {
+          reason: "dependency_down",
+          details: { ...report, status: "down", down },
+        },
+      );
     }
     return report;
   }

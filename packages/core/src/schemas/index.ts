@@ -1,6 +1,8 @@
 import { z } from "zod/mini";
 import { en } from "zod/locales";
-import { dataKeyNames, limits } from "../config";
+import { dataKeyNames } from "../config";
+import { assertValidContext } from "../crypto";
+import { CofferError } from "../errors";
 
 // zod/mini keeps the Lambda bundles small (DESIGN §8); it ships without messages, so load English
 // ones once: "Too big: expected string to have <=64 characters" beats "Invalid input".
@@ -14,7 +16,15 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
  * Binary values travel as base64url strings. The decoded size is checked from the string's length
  * before anything is decoded, so an oversized value costs no work.
  */
-export function base64url({ maxBytes, minBytes = 0, label = "value" }: { maxBytes: number; minBytes?: number; label?: string }) {
+export function base64url({
+  maxBytes,
+  minBytes = 0,
+  label = "value",
+}: {
+  maxBytes: number;
+  minBytes?: number;
+  label?: string;
+}) {
   const maxChars = Math.ceil((maxBytes * 4) / 3);
   const minChars = Math.ceil((minBytes * 4) / 3);
   return z.pipe(
@@ -22,7 +32,10 @@ export function base64url({ maxBytes, minBytes = 0, label = "value" }: { maxByte
       z.maxLength(maxChars, `Too big: the ${label} may be at most ${maxBytes} bytes`),
       z.minLength(minChars, `Too small: the ${label} must be at least ${minBytes} bytes`),
       z.regex(BASE64URL, `The ${label} must be base64url (A-Z a-z 0-9 - _, no padding)`),
-      z.refine((value) => value.length % 4 !== 1, `The ${label} is not valid base64url: its length is impossible`),
+      z.refine(
+        (value) => value.length % 4 !== 1,
+        `The ${label} is not valid base64url: its length is impossible`,
+      ),
     ),
     z.transform((value) => Buffer.from(value, "base64url")),
   );
@@ -34,22 +47,20 @@ export const KeyName = z.string().check(
   }),
 );
 
-/** Mirrors the crypto core's rules so that a bad context is a BAD_REQUEST with a path, before any work. */
-export const EncryptionContext = z
-  .record(
-    z.string().check(
-      z.minLength(1, "Context keys must not be empty"),
-      z.maxLength(limits.maxContextKeyChars),
-      z.refine((key) => !/^(coffer|aws):/i.test(key), 'Context keys starting with "coffer:" or "aws:" are reserved'),
-    ),
-    z.string().check(z.maxLength(limits.maxContextValueChars)),
-  )
-  .check(
-    z.refine((context) => Object.keys(context).length <= limits.maxContextEntries, {
-      message: `At most ${limits.maxContextEntries} context entries`,
-    }),
-    z.refine((context) => context.purpose !== "bin", { message: 'The context {purpose: "bin"} is reserved for secure bins' }),
-  );
+/**
+ * An encryption context, checked by the crypto core's own rules (limits, reserved keys), so that a
+ * bad context is a BAD_REQUEST with a path before any work, and the two can never disagree.
+ */
+export const EncryptionContext = z.record(z.string(), z.string()).check(
+  z.superRefine((context, payload) => {
+    try {
+      assertValidContext(context);
+    } catch (error) {
+      if (!(error instanceof CofferError)) throw error;
+      payload.issues.push({ code: "custom", message: error.message, input: context });
+    }
+  }),
+);
 
 /** Epoch seconds. Whether it lies in the future is for the services, which own the clock. */
 export const EpochSeconds = z.int().check(z.positive(), z.lte(2 ** 40));

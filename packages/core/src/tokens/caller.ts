@@ -18,8 +18,12 @@ export function hasScope(caller: Caller, scope: Scope): boolean {
 /** Services call this once they know which key a request touches. */
 export function assertKeyAllowed(caller: Caller, keyName: string): void {
   if (caller.keyNames && !caller.keyNames.includes(keyName)) {
-    throw new CofferError("forbidden", `This token may not use the key "${keyName}". Ask an administrator for a token that allows it.`, {
-      reason: "key_not_allowed",
-    });
+    throw new CofferError(
+      "forbidden",
+      `This token may not use the key "${keyName}". Ask an administrator for a token that allows it.`,
+      {
+        reason: "key_not_allowed",
+      },
+    );
   }
 }

@@ -2,7 +2,13 @@ import { EpochSeconds, KeyName, z } from "../schemas";
 import { scopes } from "./caller";
 
 export const CreateTokenInput = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[\w .:@/-]+$/, "Use letters, digits, spaces and . _ : @ / -")),
+  name: z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.regex(/^[\w .:@/-]+$/, "Use letters, digits, spaces and . _ : @ / -"),
+    ),
   scopes: z.array(z.enum(scopes)).check(
     z.minLength(1),
     z.refine((list) => new Set(list).size === list.length, "List each scope once"),

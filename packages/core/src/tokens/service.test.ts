@@ -29,8 +29,16 @@ describe("tokens", () => {
 
   test("authenticate accepts the token and refuses anything else", async () => {
     const tokens = createTokenService({ db: table.db, clock: manualClock(1_700_000_000_000) });
-    const { token, tokenId } = await tokens.create({ name: "svc", scopes: ["decrypt", "encrypt"], keyNames: ["default"] });
-    await expect(tokens.authenticate(`Bearer ${token}`)).resolves.toEqual({ tokenId, scopes: ["decrypt", "encrypt"], keyNames: ["default"] });
+    const { token, tokenId } = await tokens.create({
+      name: "svc",
+      scopes: ["decrypt", "encrypt"],
+      keyNames: ["default"],
+    });
+    await expect(tokens.authenticate(`Bearer ${token}`)).resolves.toEqual({
+      tokenId,
+      scopes: ["decrypt", "encrypt"],
+      keyNames: ["default"],
+    });
     expect(await reasonOf(tokens.authenticate(undefined))).toBe("unauthenticated:token_missing");
     expect(await reasonOf(tokens.authenticate("Basic abc"))).toBe("unauthenticated:token_missing");
     expect(await reasonOf(tokens.authenticate("Bearer coffer_nope"))).toBe("unauthenticated:token_invalid");
@@ -39,7 +47,11 @@ describe("tokens", () => {
   });
 
   test("a revoke takes effect on the next request, even with a warm cache", async () => {
-    const tokens = createTokenService({ db: table.db, clock: manualClock(1_700_000_000_000), cacheMs: 60_000 });
+    const tokens = createTokenService({
+      db: table.db,
+      clock: manualClock(1_700_000_000_000),
+      cacheMs: 60_000,
+    });
     const { token, tokenId } = await tokens.create({ name: "gone", scopes: ["encrypt"] });
     await tokens.authenticate(`Bearer ${token}`);
     const revoked = await tokens.revoke({ tokenId });
@@ -65,7 +77,9 @@ describe("tokens", () => {
     expect(await reasonOf(tokens.authenticate(`Bearer ${token}`))).toBe("ok");
     clock.advance(61_000);
     expect(await reasonOf(tokens.authenticate(`Bearer ${token}`))).toBe("unauthenticated:token_invalid");
-    expect(await reasonOf(tokens.create({ name: "past", scopes: ["encrypt"], expiresAt: 1_600_000_000 }))).toBe("invalid:expiry_in_past");
+    expect(
+      await reasonOf(tokens.create({ name: "past", scopes: ["encrypt"], expiresAt: 1_600_000_000 })),
+    ).toBe("invalid:expiry_in_past");
   });
 
   test("revoking an unknown token is NOT_FOUND", async () => {

@@ -36,7 +36,11 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
   const nowSeconds = () => toEpochSeconds(clock.now());
 
   const statusOf = (item: TokenItem): TokenSummary["status"] =>
-    item.revokedAt !== undefined ? "revoked" : item.expiresAt !== undefined && item.expiresAt <= nowSeconds() ? "expired" : "active";
+    item.revokedAt !== undefined
+      ? "revoked"
+      : item.expiresAt !== undefined && item.expiresAt <= nowSeconds()
+        ? "expired"
+        : "active";
 
   const summarize = (item: TokenItem): TokenSummary => ({
     tokenId: item.tokenId,
@@ -52,7 +56,9 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
   /** The secret is in the answer once and nowhere else: only its hash is stored. */
   async function create(input: CreateTokenInput): Promise<TokenSummary & { token: string }> {
     if (input.expiresAt !== undefined && input.expiresAt <= nowSeconds()) {
-      throw new CofferError("invalid", "expiresAt must lie in the future (epoch seconds).", { reason: "expiry_in_past" });
+      throw new CofferError("invalid", "expiresAt must lie in the future (epoch seconds).", {
+        reason: "expiry_in_past",
+      });
     }
     const { tokenId, token, secretHash } = mintToken();
     const item = {
@@ -68,12 +74,18 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
     return { ...summarize(item as TokenItem), token };
   }
 
-  async function list(input: ListTokensInput = {}): Promise<{ tokens: TokenSummary[]; cursor: string | null }> {
+  async function list(
+    input: ListTokensInput = {},
+  ): Promise<{ tokens: TokenSummary[]; cursor: string | null }> {
     const page = await guard(
-      db.entities.token.query.all({}).go({ order: "desc", limit: input?.limit ?? 50, cursor: input?.cursor ?? null }),
+      db.entities.token.query
+        .all({})
+        .go({ order: "desc", limit: input?.limit ?? 50, cursor: input?.cursor ?? null }),
     ).catch((error: unknown) => {
       if (error instanceof CofferError) throw error;
-      throw new CofferError("invalid", "The cursor is not one this service gave out.", { reason: "bad_cursor" });
+      throw new CofferError("invalid", "The cursor is not one this service gave out.", {
+        reason: "bad_cursor",
+      });
     });
     return { tokens: page.data.map(summarize), cursor: page.cursor };
   }
@@ -112,7 +124,11 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
       if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value!);
       verified.set(item.tokenId, { item, fetchedAtMs: clock.now() });
     }
-    return { tokenId: item.tokenId, scopes: item.scopes as Scope[], ...(item.keyNames ? { keyNames: item.keyNames } : {}) };
+    return {
+      tokenId: item.tokenId,
+      scopes: item.scopes as Scope[],
+      ...(item.keyNames ? { keyNames: item.keyNames } : {}),
+    };
   }
 
   async function hasAny(): Promise<boolean> {

@@ -12,7 +12,13 @@ export function createLambdaHandler(fn: FunctionName) {
   const services = createServices(portsFromEnvironment());
   return awsLambdaRequestHandler({
     router: routerFor(fn),
-    createContext: ({ event, context }: { event: APIGatewayProxyEventV2; context: { awsRequestId: string } }) =>
+    createContext: ({
+      event,
+      context,
+    }: {
+      event: APIGatewayProxyEventV2;
+      context: { awsRequestId: string };
+    }) =>
       createContext(services, {
         requestId: context.awsRequestId,
         sourceIp: event.requestContext.http.sourceIp,

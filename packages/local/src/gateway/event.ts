@@ -15,17 +15,25 @@ export interface EventInput {
 }
 
 /** Builds the payload-2.0 event that API Gateway would send for this request. */
-export function toApiGatewayEvent({ request, url, body, routePath, sourceIp }: EventInput): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent({
+  request,
+  url,
+  body,
+  routePath,
+  sourceIp,
+}: EventInput): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined && name !== "cookie") headers[name] = Array.isArray(value) ? value.join(",") : value;
+    if (value !== undefined && name !== "cookie")
+      headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
   const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
   const isText = TEXT_TYPES.test(request.headers["content-type"] ?? "");
   const now = new Date();
   const queryStringParameters: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
-    queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+    queryStringParameters[name] =
+      name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   }
   const method = request.method ?? "GET";
   return {
@@ -42,7 +50,13 @@ export function toApiGatewayEvent({ request, url, body, routePath, sourceIp }: E
       apiId: "local",
       domainName: headers.host ?? "127.0.0.1",
       domainPrefix: "local",
-      http: { method, path: url.pathname, protocol: `HTTP/${request.httpVersion}`, sourceIp, userAgent: headers["user-agent"] ?? "" },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp,
+        userAgent: headers["user-agent"] ?? "",
+      },
       requestId: randomUUID(),
       routeKey: `ANY ${routePath}/{proxy+}`,
       stage: "$default",

@@ -4,7 +4,12 @@ import { repoRoot } from "../repo-root";
 import { type Gateway, type SeenRequest, startGateway } from "./server";
 
 const fixture = "packages/local/src/gateway/fixtures/handlers";
-const route = (path: string, name: string) => ({ path, handler: `${fixture}.${name}`, timeoutSeconds: 5, memoryMb: 128 });
+const route = (path: string, name: string) => ({
+  path,
+  handler: `${fixture}.${name}`,
+  timeoutSeconds: 5,
+  memoryMb: 128,
+});
 
 let gateway: Gateway;
 const seen: SeenRequest[] = [];
@@ -48,7 +53,11 @@ test("a request becomes an API Gateway v2 payload-2.0 event for the route's func
 
 test("binary bodies arrive base64-encoded, as API Gateway sends them", async () => {
   const bytes = Buffer.from([0, 1, 2, 250, 251]);
-  const response = await fetch(`${gateway.url}/echo/x`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: bytes });
+  const response = await fetch(`${gateway.url}/echo/x`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: bytes,
+  });
   const event = (await response.json()) as APIGatewayProxyEventV2;
   expect(event.isBase64Encoded).toBe(true);
   expect(Buffer.from(event.body!, "base64")).toEqual(bytes);
@@ -71,11 +80,19 @@ test("a failing handler gives 500 and the gateway keeps serving", async () => {
 });
 
 test("payloads over Lambda's limits are refused: 413 in, 500 out", async () => {
-  const tooBig = await fetch(`${gateway.url}/echo/x`, { method: "POST", headers: { "content-type": "text/plain" }, body: "y".repeat(6 * 1024 * 1024 + 1) });
+  const tooBig = await fetch(`${gateway.url}/echo/x`, {
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: "y".repeat(6 * 1024 * 1024 + 1),
+  });
   expect(tooBig.status).toBe(413);
   expect((await fetch(`${gateway.url}/huge/x`)).status).toBe(500);
 });
 
 test("onRequest sees each request's URL and body", () => {
-  expect(seen.some((request) => request.url.startsWith("/echo/keys.dataKey") && request.body === '{"hello":"world"}')).toBe(true);
+  expect(
+    seen.some(
+      (request) => request.url.startsWith("/echo/keys.dataKey") && request.body === '{"hello":"world"}',
+    ),
+  ).toBe(true);
 });

@@ -7,7 +7,10 @@ import { limits } from "@coffer/core/config";
 import { corsPolicy, type FunctionRoute, functionRoutes } from "@coffer/functions/routes";
 import { lambdaContext, toApiGatewayEvent } from "./event";
 
-type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface SeenRequest {
   method: string;
@@ -45,7 +48,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const server = createServer((request, response) => {
     serve(request, response, routes, options.onRequest).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: "error", msg: "gateway failure", error: (error as Error)?.name }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "gateway failure", error: (error as Error)?.name }),
+      );
       if (!response.headersSent) send(response, 500, { message: "Internal Server Error" });
       else response.destroy();
     });
@@ -76,9 +81,12 @@ async function loadHandlers(root: string, functions: Record<string, FunctionRout
   return Promise.all(
     Object.entries(functions).map(async ([name, route]) => {
       const dot = route.handler.lastIndexOf(".");
-      const module = (await import(pathToFileURL(join(root, `${route.handler.slice(0, dot)}.ts`)).href)) as Record<string, unknown>;
+      const module = (await import(
+        pathToFileURL(join(root, `${route.handler.slice(0, dot)}.ts`)).href
+      )) as Record<string, unknown>;
       const handler = module[route.handler.slice(dot + 1)];
-      if (typeof handler !== "function") throw new Error(`${route.handler} does not export a handler function`);
+      if (typeof handler !== "function")
+        throw new Error(`${route.handler} does not export a handler function`);
       return { name, route, handler: handler as LambdaHandler };
     }),
   );
@@ -101,7 +109,12 @@ async function serve(
 
   const body = await readBody(request, limits.maxRequestBodyBytes);
   if (!body) return send(response, 413, { message: "Request Entity Too Large" });
-  onRequest?.({ method: request.method ?? "GET", url: request.url ?? "/", headers: request.headers, body: body.toString("utf8") });
+  onRequest?.({
+    method: request.method ?? "GET",
+    url: request.url ?? "/",
+    headers: request.headers,
+    body: body.toString("utf8"),
+  });
 
   const event = toApiGatewayEvent({
     request,
@@ -113,15 +126,29 @@ async function serve(
   const timeoutMs = target.route.timeoutSeconds * 1000;
   let result: APIGatewayProxyStructuredResultV2;
   try {
-    result = await withTimeout(target.handler(event, lambdaContext(`coffer-local-${target.name}`, timeoutMs)), timeoutMs);
+    result = await withTimeout(
+      target.handler(event, lambdaContext(`coffer-local-${target.name}`, timeoutMs)),
+      timeoutMs,
+    );
   } catch (error) {
     // What API Gateway answers when the function fails or times out.
-    console.error(JSON.stringify({ level: "error", msg: "function failed", fn: target.name, error: (error as Error)?.name }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "function failed",
+        fn: target.name,
+        error: (error as Error)?.name,
+      }),
+    );
     return send(response, 500, { message: "Internal Server Error" });
   }
-  const payload = result.isBase64Encoded ? Buffer.from(result.body ?? "", "base64") : Buffer.from(result.body ?? "", "utf8");
+  const payload = result.isBase64Encoded
+    ? Buffer.from(result.body ?? "", "base64")
+    : Buffer.from(result.body ?? "", "utf8");
   if (payload.length > LAMBDA_PAYLOAD_LIMIT_BYTES) {
-    console.error(JSON.stringify({ level: "error", msg: "response over Lambda's 6 MB payload limit", fn: target.name }));
+    console.error(
+      JSON.stringify({ level: "error", msg: "response over Lambda's 6 MB payload limit", fn: target.name }),
+    );
     return send(response, 500, { message: "Internal Server Error" });
   }
   for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, String(value));
@@ -161,7 +188,10 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error("Task timed out"), { name: "TimeoutError" })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error("Task timed out"), { name: "TimeoutError" })),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

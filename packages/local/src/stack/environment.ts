@@ -9,7 +9,10 @@ export interface LocalLinks {
   sealArn: string;
 }
 
-export const localAwsEnvironment = (endpoints: { kms: string; dynamodb: string }): Record<string, string> => ({
+export const localAwsEnvironment = (endpoints: {
+  kms: string;
+  dynamodb: string;
+}): Record<string, string> => ({
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "local",
   AWS_SECRET_ACCESS_KEY: "local",
@@ -17,7 +20,12 @@ export const localAwsEnvironment = (endpoints: { kms: string; dynamodb: string }
   AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
 });
 
-export function sstLinkEnvironment({ stage, tableName, keyArns, sealArn }: LocalLinks): Record<string, string> {
+export function sstLinkEnvironment({
+  stage,
+  tableName,
+  keyArns,
+  sealArn,
+}: LocalLinks): Record<string, string> {
   return {
     SST_RESOURCE_App: JSON.stringify({ name: "coffer", stage }),
     SST_RESOURCE_Table: JSON.stringify({ type: "sst.aws.Dynamo", name: tableName }),

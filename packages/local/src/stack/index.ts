@@ -7,7 +7,6 @@ import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../kms
 import { repoRoot } from "../repo-root";
 import { localAwsEnvironment, sstLinkEnvironment } from "./environment";
 
-
 export interface LocalStackOptions {
   stage?: string;
   /** Keep keys and items here (e.g. ".coffer"); without it everything lives in memory. */
@@ -65,12 +64,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const kmsClient = new KMSClient({ endpoint: kms.url });
     const provisioned = await provisionCatalogKeys({ client: kmsClient, stage });
     kmsClient.destroy();
-    const keyArns = Object.fromEntries(Object.entries(provisioned.keys).map(([name, key]) => [name, key.arn]));
+    const keyArns = Object.fromEntries(
+      Object.entries(provisioned.keys).map(([name, key]) => [name, key.arn]),
+    );
 
     const gateway = await startGateway({
       root: repoRoot,
       port: options.ports?.gateway ?? 0,
-      environment: { ...awsEnvironment, ...sstLinkEnvironment({ stage, tableName, keyArns, sealArn: provisioned.seal.arn }) },
+      environment: {
+        ...awsEnvironment,
+        ...sstLinkEnvironment({ stage, tableName, keyArns, sealArn: provisioned.seal.arn }),
+      },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     stoppers.push(() => gateway.close());

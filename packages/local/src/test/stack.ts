@@ -10,7 +10,9 @@ import { type LocalStack, type LocalStackOptions, startLocalStack } from "../sta
  * the run's DynamoDB Local. Handlers read SST links once per process, and vitest gives every test
  * file its own process, so one stack per file is the rule.
  */
-export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack & { mintToken(input: CreateTokenInput): Promise<string> }> {
+export async function startTestStack(
+  options: Partial<LocalStackOptions> = {},
+): Promise<LocalStack & { mintToken(input: CreateTokenInput): Promise<string> }> {
   const stack = await startLocalStack({
     stage: "test",
     dynamoEndpoint: inject("dynamoEndpoint"),
@@ -18,7 +20,10 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     ...options,
   });
   const dynamo = createDynamoClient({ endpoint: stack.dynamoEndpoint });
-  const tokens = createTokenService({ db: createDb({ client: createDocumentClient(dynamo), table: stack.tableName }), clock: systemClock });
+  const tokens = createTokenService({
+    db: createDb({ client: createDocumentClient(dynamo), table: stack.tableName }),
+    clock: systemClock,
+  });
   return {
     ...stack,
     /** Makes a token straight in the table, as the admin bootstrap script does. */

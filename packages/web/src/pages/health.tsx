@@ -11,7 +11,9 @@ const names: Record<string, string> = { kms: "KMS", dynamodb: "DynamoDB" };
 export function HealthPage() {
   const trpc = useTRPC();
   const health = useQuery(trpc.health.queryOptions());
-  const report = health.data ?? (health.error?.data?.details as { stage?: string; checks?: Record<string, Check> } | undefined);
+  const report =
+    health.data ??
+    (health.error?.data?.details as { stage?: string; checks?: Record<string, Check> } | undefined);
   const healthy = health.isSuccess;
 
   return (

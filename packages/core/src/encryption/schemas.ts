@@ -1,0 +1,41 @@
+import { limits } from "../config";
+import { MAX_ENVELOPE_BYTES } from "../crypto";
+import { base64url, EncryptionContext, KeyName, z } from "../schemas";
+
+const Plaintext = base64url({ maxBytes: limits.maxPlaintextBytes, label: "plaintext" });
+const Envelope = base64url({ minBytes: 1, maxBytes: MAX_ENVELOPE_BYTES, label: "envelope" });
+
+export const EncryptInput = z.strictObject({
+  keyName: KeyName,
+  plaintext: Plaintext,
+  context: z.optional(EncryptionContext),
+});
+export type EncryptInput = z.output<typeof EncryptInput>;
+
+export const DecryptInput = z.strictObject({
+  envelope: Envelope,
+  /** Must equal the context the envelope was made with. */
+  context: z.optional(EncryptionContext),
+});
+export type DecryptInput = z.output<typeof DecryptInput>;
+
+export const RewrapInput = z.strictObject({ envelope: Envelope });
+export type RewrapInput = z.output<typeof RewrapInput>;
+
+/** A batch carries at most maxBatchItems items and, together, no more than one call's limit. */
+const batchOf = <T extends z.ZodMiniType>(item: T, sizeOf: (item: z.output<T>) => number, what: string) =>
+  z.strictObject({
+    items: z.array(item).check(
+      z.minLength(1),
+      z.maxLength(limits.maxBatchItems),
+      z.refine((items) => items.reduce((sum, one) => sum + sizeOf(one), 0) <= limits.maxPlaintextBytes, {
+        message: `Together, the ${what} of a batch may be at most ${limits.maxPlaintextBytes} bytes. Split the batch.`,
+      }),
+    ),
+  });
+
+export const EncryptBatchInput = batchOf(EncryptInput, (item) => item.plaintext.length, "plaintexts");
+export type EncryptBatchInput = z.output<typeof EncryptBatchInput>;
+
+export const DecryptBatchInput = batchOf(DecryptInput, (item) => item.envelope.length, "envelopes");
+export type DecryptBatchInput = z.output<typeof DecryptBatchInput>;

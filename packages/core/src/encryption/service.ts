@@ -1,0 +1,74 @@
+import { type EnvelopeCrypto, inspectEnvelope } from "../crypto";
+import { CofferError } from "../errors";
+import { assertKeyAllowed, type Caller } from "../tokens";
+import type {
+  DecryptBatchInput,
+  DecryptInput,
+  EncryptBatchInput,
+  EncryptInput,
+  RewrapInput,
+} from "./schemas";
+
+/** One item of a batch: its result, or the refusal that only this item earned. */
+export type BatchResult<T> = { ok: true; value: T } | { ok: false; error: CofferError };
+
+/**
+ * The encryption API over the crypto core: who may use which key, and batches. An item fails alone
+ * when its own input is at fault; an outage (or a bug) fails the whole batch, since no other item
+ * could succeed either and half a batch is worse than a clear retry.
+ */
+export function createEncryptionService({ crypto }: { crypto: EnvelopeCrypto }) {
+  async function encrypt(input: EncryptInput, caller: Caller) {
+    assertKeyAllowed(caller, input.keyName);
+    const envelope = await crypto.encrypt({
+      keyName: input.keyName,
+      plaintext: input.plaintext,
+      context: input.context ?? {},
+    });
+    return { envelope: envelope.toString("base64url"), keyName: input.keyName };
+  }
+
+  async function decrypt(input: DecryptInput, caller: Caller) {
+    // The header names the key; the caller's allow-list is checked before any KMS call.
+    assertKeyAllowed(caller, inspectEnvelope(input.envelope).keyName);
+    const { plaintext, keyName, keyVersion } = await crypto.decrypt({
+      envelope: input.envelope,
+      context: input.context ?? {},
+    });
+    return { plaintext: plaintext.toString("base64url"), keyName, keyVersion };
+  }
+
+  async function rewrap(input: RewrapInput, caller: Caller) {
+    const header = inspectEnvelope(input.envelope);
+    assertKeyAllowed(caller, header.keyName);
+    const envelope = await crypto.rewrap({ envelope: input.envelope });
+    return {
+      envelope: envelope.toString("base64url"),
+      keyName: header.keyName,
+      fromVersion: header.keyVersion,
+      toVersion: inspectEnvelope(envelope).keyVersion,
+    };
+  }
+
+  return {
+    encrypt,
+    decrypt,
+    rewrap,
+    encryptBatch: ({ items }: EncryptBatchInput, caller: Caller) =>
+      eachItem(items, (item) => encrypt(item, caller)),
+    decryptBatch: ({ items }: DecryptBatchInput, caller: Caller) =>
+      eachItem(items, (item) => decrypt(item, caller)),
+  };
+}
+
+export type EncryptionService = ReturnType<typeof createEncryptionService>;
+
+async function eachItem<I, O>(items: I[], run: (item: I) => Promise<O>): Promise<BatchResult<O>[]> {
+  const settled = await Promise.allSettled(items.map(run));
+  return settled.map((outcome) => {
+    if (outcome.status === "fulfilled") return { ok: true, value: outcome.value };
+    const error = outcome.reason;
+    if (error instanceof CofferError && error.kind !== "unavailable") return { ok: false, error };
+    throw error;
+  });
+}

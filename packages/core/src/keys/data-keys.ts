@@ -1,0 +1,47 @@
+import type { Kms } from "../kms";
+import { assertKeyAllowed, type Caller } from "../tokens";
+import type { DataKeyInput, DecryptDataKeyInput } from "./schemas";
+
+export interface DataKeyDeps {
+  kms: Kms;
+  /** Catalog data key name → KMS key id. */
+  keyIds: Record<string, string>;
+}
+
+/**
+ * Raw KMS data keys for clients that encrypt locally. Each call is one KMS request: these keys
+ * leave the service, so they are never cached or reused.
+ */
+export function createDataKeyService({ kms, keyIds }: DataKeyDeps) {
+  async function generate(input: DataKeyInput, caller: Caller) {
+    assertKeyAllowed(caller, input.keyName);
+    const keySpec = input.keySpec ?? "AES_256";
+    const request = {
+      keyId: keyIds[input.keyName]!,
+      context: input.context ?? {},
+      bits: keySpec === "AES_128" ? 128 : 256,
+    } as const;
+    const base = { keyName: input.keyName, keySpec, context: request.context };
+    if (input.plaintext === false) {
+      const { wrapped } = await kms.generateWrappedDataKey(request);
+      return { ...base, wrappedKey: wrapped.toString("base64url") };
+    }
+    const { plaintext, wrapped } = await kms.generateDataKey(request);
+    return { ...base, wrappedKey: wrapped.toString("base64url"), key: plaintext.toString("base64url") };
+  }
+
+  /** The context must match the one the key was made with, exactly; KMS checks it. */
+  async function decrypt(input: DecryptDataKeyInput, caller: Caller) {
+    assertKeyAllowed(caller, input.keyName);
+    const plaintext = await kms.decrypt({
+      wrapped: input.wrappedKey,
+      context: input.context ?? {},
+      keyId: keyIds[input.keyName]!,
+    });
+    return { keyName: input.keyName, key: plaintext.toString("base64url") };
+  }
+
+  return { generate, decrypt };
+}
+
+export type DataKeyService = ReturnType<typeof createDataKeyService>;

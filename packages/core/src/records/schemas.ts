@@ -1,0 +1,22 @@
+import { limits } from "../config";
+import { base64url, EncryptionContext, EpochSeconds, KeyName, z } from "../schemas";
+
+const RecordId = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, "A record id is 22 base64url characters"));
+
+export const PutRecordInput = z.strictObject({
+  keyName: KeyName,
+  plaintext: base64url({ maxBytes: limits.maxRecordPlaintextBytes, label: "plaintext" }),
+  context: z.optional(EncryptionContext),
+  /** Epoch seconds (the table's TTL unit); the record is refused from then on. */
+  expiresAt: z.optional(EpochSeconds),
+  /** A retried put with the same key (per token, for a day) returns the first id and stores nothing. */
+  idempotencyKey: z.optional(
+    z
+      .string()
+      .check(z.minLength(1), z.maxLength(128), z.regex(/^[\w.:-]+$/, "Use letters, digits and . _ : -")),
+  ),
+});
+export type PutRecordInput = z.output<typeof PutRecordInput>;
+
+export const RecordIdInput = z.strictObject({ recordId: RecordId });
+export type RecordIdInput = z.output<typeof RecordIdInput>;

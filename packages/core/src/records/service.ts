@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import { type Clock, toEpochSeconds } from "../clock";
+import { type EnvelopeCrypto, inspectEnvelope } from "../crypto";
+import { type Db, guard, type RecordItem } from "../db";
+import { CofferError } from "../errors";
+import { assertKeyAllowed, type Caller } from "../tokens";
+import type { PutRecordInput, RecordIdInput } from "./schemas";
+
+export interface RecordDeps {
+  db: Db;
+  crypto: EnvelopeCrypto;
+  clock: Clock;
+}
+
+const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
+const NOT_FOUND = "No record has that id, or it has expired.";
+
+/**
+ * Encrypted records stored by id. Encryption happens before any write, and each put is one
+ * conditional write (or one transaction with its idempotency key), so a KMS or DynamoDB failure
+ * leaves nothing behind.
+ */
+export function createRecordService({ db, crypto, clock }: RecordDeps) {
+  const now = () => toEpochSeconds(clock.now());
+
+  async function put(input: PutRecordInput, caller: Caller) {
+    assertKeyAllowed(caller, input.keyName);
+    if (input.expiresAt !== undefined && input.expiresAt <= now()) {
+      throw new CofferError("invalid", "expiresAt must lie in the future (epoch seconds).", {
+        reason: "expiry_in_past",
+      });
+    }
+    const envelope = await crypto.encrypt({
+      keyName: input.keyName,
+      plaintext: input.plaintext,
+      context: input.context ?? {},
+    });
+    const record = {
+      recordId: randomBytes(16).toString("base64url"),
+      keyName: input.keyName,
+      envelope,
+      sizeBytes: input.plaintext.length,
+      createdAt: now(),
+      ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+    };
+    const summary = {
+      recordId: record.recordId,
+      keyName: record.keyName,
+      createdAt: record.createdAt,
+      expiresAt: record.expiresAt ?? null,
+    };
+    if (!input.idempotencyKey) {
+      await guard(db.entities.record.create(record).go());
+      return { ...summary, replayed: false };
+    }
+
+    const remembered = { tokenId: caller.tokenId, idempotencyKey: input.idempotencyKey };
+    const outcome = await guard(
+      db.service.transaction
+        .write(({ record: records, idempotency }) => [
+          idempotency
+            .create({
+              ...remembered,
+              recordId: record.recordId,
+              createdAt: record.createdAt,
+              expiresAt: record.createdAt + IDEMPOTENCY_WINDOW_SECONDS,
+            })
+            .commit(),
+          records.create(record).commit(),
+        ])
+        .go(),
+    );
+    if (!outcome.canceled) return { ...summary, replayed: false };
+    // The idempotency key was used before: answer with the first put's record, store nothing.
+    const { data: first } = await guard(db.entities.idempotency.get(remembered).go({ consistent: true }));
+    if (!first)
+      throw new CofferError("conflict", "A concurrent put with this idempotency key is in flight. Retry.", {
+        reason: "idempotency_race",
+      });
+    const { data: original } = await guard(
+      db.entities.record.get({ recordId: first.recordId }).go({ consistent: true }),
+    );
+    return {
+      recordId: first.recordId,
+      keyName: original?.keyName ?? record.keyName,
+      createdAt: first.createdAt,
+      expiresAt: original?.expiresAt ?? null,
+      replayed: true,
+    };
+  }
+
+  /** A record past its expiry is gone for every caller, whether or not the TTL sweep ran. */
+  async function load({ recordId }: RecordIdInput, caller: Caller): Promise<RecordItem> {
+    const { data } = await guard(db.entities.record.get({ recordId }).go({ consistent: true }));
+    if (!data || (data.expiresAt !== undefined && data.expiresAt <= now())) {
+      throw new CofferError("not_found", NOT_FOUND, { reason: "record_not_found" });
+    }
+    assertKeyAllowed(caller, data.keyName);
+    return data;
+  }
+
+  async function get(input: RecordIdInput, caller: Caller) {
+    const item = await load(input, caller);
+    const envelope = item.envelope as Uint8Array;
+    const { context } = inspectEnvelope(envelope);
+    const { plaintext, keyVersion } = await crypto.decrypt({ envelope, context });
+    return {
+      recordId: item.recordId,
+      keyName: item.keyName,
+      keyVersion,
+      context,
+      plaintext: plaintext.toString("base64url"),
+      createdAt: item.createdAt,
+      expiresAt: item.expiresAt ?? null,
+    };
+  }
+
+  async function remove(input: RecordIdInput, caller: Caller) {
+    await load(input, caller);
+    await guard(
+      db.entities.record
+        .delete({ recordId: input.recordId })
+        .where((attr, op) => op.exists(attr.recordId))
+        .go(),
+      NOT_FOUND,
+    ).catch((error: unknown) => {
+      if (error instanceof CofferError && error.kind === "conflict") {
+        throw new CofferError("not_found", NOT_FOUND, { reason: "record_not_found" });
+      }
+      throw error;
+    });
+    return { recordId: input.recordId, deleted: true as const };
+  }
+
+  return { put, get, delete: remove };
+}
+
+export type RecordService = ReturnType<typeof createRecordService>;

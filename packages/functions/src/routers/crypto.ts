@@ -1,0 +1,40 @@
+import type { BatchResult } from "@coffer/core/encryption";
+import {
+  DecryptBatchInput,
+  DecryptInput,
+  EncryptBatchInput,
+  EncryptInput,
+  RewrapInput,
+} from "@coffer/core/encryption";
+import { toItemError } from "../errors";
+import { scoped } from "../trpc";
+
+const toItems = <T>(results: BatchResult<T>[]) => ({
+  results: results.map((result) =>
+    result.ok
+      ? { ok: true as const, ...result.value }
+      : { ok: false as const, error: toItemError(result.error) },
+  ),
+});
+
+export const cryptoProcedures = {
+  encrypt: scoped("encrypt")
+    .input(EncryptInput)
+    .mutation(({ ctx, input }) => ctx.services.encryption.encrypt(input, ctx.caller)),
+  encryptBatch: scoped("encrypt")
+    .input(EncryptBatchInput)
+    .mutation(async ({ ctx, input }) =>
+      toItems(await ctx.services.encryption.encryptBatch(input, ctx.caller)),
+    ),
+  decrypt: scoped("decrypt")
+    .input(DecryptInput)
+    .mutation(({ ctx, input }) => ctx.services.encryption.decrypt(input, ctx.caller)),
+  decryptBatch: scoped("decrypt")
+    .input(DecryptBatchInput)
+    .mutation(async ({ ctx, input }) =>
+      toItems(await ctx.services.encryption.decryptBatch(input, ctx.caller)),
+    ),
+  rewrap: scoped("rewrap")
+    .input(RewrapInput)
+    .mutation(({ ctx, input }) => ctx.services.encryption.rewrap(input, ctx.caller)),
+};

@@ -2,6 +2,15 @@ import type { Kms } from "../kms";
 import { assertKeyAllowed, type Caller } from "../tokens";
 import type { DataKeyInput, DecryptDataKeyInput } from "./schemas";
 
+export interface GeneratedDataKey {
+  keyName: string;
+  keySpec: "AES_256" | "AES_128";
+  context: Record<string, string>;
+  wrappedKey: string;
+  /** The plaintext data key; absent when the caller asked for `plaintext: false`. */
+  key?: string;
+}
+
 export interface DataKeyDeps {
   kms: Kms;
   /** Catalog data key name → KMS key id. */
@@ -13,7 +22,7 @@ export interface DataKeyDeps {
  * leave the service, so they are never cached or reused.
  */
 export function createDataKeyService({ kms, keyIds }: DataKeyDeps) {
-  async function generate(input: DataKeyInput, caller: Caller) {
+  async function generate(input: DataKeyInput, caller: Caller): Promise<GeneratedDataKey> {
     assertKeyAllowed(caller, input.keyName);
     const keySpec = input.keySpec ?? "AES_256";
     const request = {

@@ -125,7 +125,8 @@ export function readContext(body: RequestBody, field: string): EncryptionContext
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw serializationError(field, "Map", value);
-  const context: EncryptionContext = {};
+  // No prototype: a context key named "__proto__" must be kept like any other, not swallowed.
+  const context: EncryptionContext = Object.create(null) as EncryptionContext;
   for (const [key, entry] of Object.entries(value)) {
     if (key.length === 0)
       throw validationError({ field, constraint: "Map keys must have length greater than or equal to 1" });

@@ -135,6 +135,14 @@ describe("encryption context", () => {
     expect(await failureOf(decrypt(blob, { a: "bc" }))).toMatchObject({ name: "InvalidCiphertextException" });
   });
 
+  test('a context key named "__proto__" is bound like any other', async () => {
+    const blob = await encrypt("proto", JSON.parse('{"__proto__":"x"}') as Record<string, string>);
+    expect(await failureOf(decrypt(blob, {}))).toMatchObject({ name: "InvalidCiphertextException" });
+    expect(
+      text((await decrypt(blob, JSON.parse('{"__proto__":"x"}') as Record<string, string>)).Plaintext),
+    ).toBe("proto");
+  });
+
   test("a blob made without a context decrypts with an empty one", async () => {
     const blob = await encrypt("none");
     expect(text((await decrypt(blob, {})).Plaintext)).toBe("none");

@@ -1,0 +1,219 @@
+// The wire protocol itself (raw requests, for what the SDK never sends), request ids, the HTTP
+// control surface, and the emulator's silence.
+import {
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
+} from "@aws-sdk/client-kms";
+import { describe, expect, test, vi } from "vitest";
+import { startKmsEmulator } from "../index";
+import {
+  createClient,
+  createKey,
+  failureOf,
+  fakeAuthorization,
+  rawRequest,
+  useEmulator,
+  utf8,
+} from "./test-kit";
+
+const kms = useEmulator();
+
+async function expectKmsError(response: Response, type: string, status = 400) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toBe("application/x-amz-json-1.1");
+  expect(response.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/);
+  expect(response.headers.get("x-amzn-errortype")).toBe(type);
+  const body = (await response.json()) as { __type: string; message: string };
+  expect(body.__type).toBe(type);
+  expect(typeof body.message).toBe("string");
+}
+
+describe("request checks", () => {
+  test("a missing Authorization header is MissingAuthenticationTokenException", async () => {
+    const response = await fetch(`${kms.emulator.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "TrentService.ListKeys" },
+      body: "{}",
+    });
+    await expectKmsError(response, "MissingAuthenticationTokenException");
+  });
+
+  test.each([
+    ["not SigV4", "Bearer token"],
+    ["signed for another service", fakeAuthorization.replace("/kms/", "/s3/")],
+    ["without a signature", fakeAuthorization.replace(/, Signature=.*$/, "")],
+  ])("an Authorization header %s is IncompleteSignatureException", async (_, authorization) => {
+    await expectKmsError(
+      await rawRequest(kms.emulator.url, "TrentService.ListKeys", "{}", { authorization }),
+      "IncompleteSignatureException",
+    );
+  });
+
+  test.each([
+    ["an unknown operation", "TrentService.MakeCoffee"],
+    ["another service's target", "DynamoDB_20120810.ListTables"],
+    ["an empty operation", "TrentService."],
+    ["no target at all", undefined],
+  ])("%s is UnknownOperationException", async (_, target) => {
+    await expectKmsError(await rawRequest(kms.emulator.url, target, "{}"), "UnknownOperationException");
+  });
+
+  test("a wrong content type is UnknownOperationException; x-amz-json-1.0 is accepted", async () => {
+    const wrong = await rawRequest(kms.emulator.url, "TrentService.ListKeys", "{}", {
+      "content-type": "application/json",
+    });
+    await expectKmsError(wrong, "UnknownOperationException");
+    const older = await rawRequest(kms.emulator.url, "TrentService.ListKeys", "{}", {
+      "content-type": "application/x-amz-json-1.0; charset=utf-8",
+    });
+    expect(older.status).toBe(200);
+  });
+
+  test.each([
+    ["a body that is not JSON", "{not json"],
+    ["a JSON array", "[]"],
+    ["a JSON string", '"KeyId"'],
+    ["JSON null", "null"],
+    ["a number where a string belongs", '{"KeyId": 5}'],
+    ["an object where a string belongs", '{"KeyId": {}}'],
+    ["a blob that is not base64", '{"KeyId": "alias/x", "Plaintext": "not base64!"}'],
+    ["a fractional integer", '{"Limit": 1.5}'],
+  ])("%s is SerializationException", async (_, body) => {
+    const target = body.includes("Plaintext")
+      ? "TrentService.Encrypt"
+      : body.includes("Limit")
+        ? "TrentService.ListKeys"
+        : "TrentService.DescribeKey";
+    await expectKmsError(await rawRequest(kms.emulator.url, target, body), "SerializationException");
+  });
+
+  test("an empty body counts as {}", async () => {
+    expect((await rawRequest(kms.emulator.url, "TrentService.ListKeys", "")).status).toBe(200);
+  });
+
+  test("a GET is refused with a JSON error", async () => {
+    const response = await fetch(`${kms.emulator.url}/`, {
+      headers: { "x-amz-target": "TrentService.ListKeys" },
+    });
+    await expectKmsError(response, "UnknownOperationException");
+  });
+
+  test("a body over 1 MiB is refused with 413, in JSON", async () => {
+    const response = await rawRequest(kms.emulator.url, "TrentService.ListKeys", "x".repeat(1024 * 1024 + 1));
+    await expectKmsError(response, "RequestEntityTooLargeException", 413);
+  });
+});
+
+describe("request ids", () => {
+  test("$metadata.requestId is set on success and on error, and differs per request", async () => {
+    const one = await kms.client.send(new CreateKeyCommand({}));
+    const two = await kms.client.send(new DescribeKeyCommand({ KeyId: one.KeyMetadata!.KeyId }));
+    const failure = await failureOf(kms.client.send(new DescribeKeyCommand({ KeyId: "alias/missing" })));
+    const ids = [one.$metadata.requestId, two.$metadata.requestId, failure.requestId];
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  test("a success answers 200 with the JSON 1.1 content type and a Date header", async () => {
+    const response = await rawRequest(kms.emulator.url, "TrentService.ListKeys", "{}");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/x-amz-json-1.1");
+    expect(Math.abs(Date.parse(response.headers.get("date")!) - Date.now())).toBeLessThan(5_000);
+  });
+});
+
+describe("control surface", () => {
+  const control = (method: string, path: string, body?: object) =>
+    fetch(`${kms.emulator.url}/__coffer/${path}`, {
+      method,
+      ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
+    });
+
+  test("faults can be added, listed and removed over HTTP", async () => {
+    const added = await control("POST", "faults", { kind: "throttle", operation: "GenerateDataKey" });
+    expect(added.status).toBe(200);
+    const { id } = (await added.json()) as { id: string };
+    const key = await createKey(kms.client);
+    expect(
+      await failureOf(kms.client.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: "AES_256" }))),
+    ).toMatchObject({ name: "ThrottlingException" });
+    expect(((await (await control("GET", "faults")).json()) as { faults: unknown[] }).faults).toHaveLength(1);
+    expect((await control("DELETE", `faults/${id}`)).status).toBe(200);
+    await kms.client.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: "AES_256" }));
+    await control("POST", "faults", { kind: "blackhole" });
+    await control("DELETE", "faults");
+    expect(kms.emulator.faults.list()).toEqual([]);
+  });
+
+  test("an invalid rule is a 400 ValidationException; an unknown route a 404", async () => {
+    const invalid = await control("POST", "faults", { kind: "error", status: 500 });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({
+      __type: "ValidationException",
+      message: expect.stringMatching(/type/),
+    });
+    expect((await control("GET", "nothing-here")).status).toBe(404);
+  });
+
+  test("rotate, clock, counters and state work over HTTP and show no key material", async () => {
+    const key = await createKey(kms.client);
+    const rotated = await control("POST", "rotate", { keyId: key.Arn });
+    expect(await rotated.json()).toMatchObject({
+      keyId: key.Arn,
+      keyMaterialId: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect((await control("POST", "clock", { advanceMs: 1000 })).status).toBe(200);
+    expect((await control("POST", "rotate", { keyId: "alias/none" })).status).toBe(400);
+
+    const state = (await (await control("GET", "state")).json()) as {
+      keys: Array<{ keyId: string; versions: number }>;
+    };
+    expect(state.keys.find((entry) => entry.keyId === key.KeyId)?.versions).toBe(2);
+    const material = kms.emulator.snapshot().keys.find((entry) => entry.id === key.KeyId)?.material;
+    const secret = material?.kind === "symmetric" ? material.versions[0]!.aesKeyB64 : "";
+    expect(secret).not.toBe("");
+    expect(JSON.stringify(state)).not.toContain(secret);
+
+    expect(await (await control("GET", "counters")).json()).toMatchObject({ CreateKey: expect.any(Number) });
+    await control("DELETE", "counters");
+    expect(kms.emulator.requestCounts()).toEqual({});
+  });
+
+  test("reset drops every key", async () => {
+    const own = await startKmsEmulator();
+    const client = createClient(own.url);
+    await createKey(client);
+    await fetch(`${own.url}/__coffer/reset`, { method: "POST" });
+    expect(own.snapshot().keys).toEqual([]);
+    client.destroy();
+    await own.close();
+  });
+});
+
+describe("silence", () => {
+  test("the emulator writes nothing to stdout, stderr or the console, whatever it is asked", async () => {
+    const writes = [
+      vi.spyOn(process.stdout, "write"),
+      vi.spyOn(process.stderr, "write"),
+      ...(["log", "info", "warn", "error", "debug"] as const).map((level) => vi.spyOn(console, level)),
+    ];
+    try {
+      const key = await createKey(kms.client);
+      const secret = "plaintext that must never be printed";
+      const blob = await kms.client.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8(secret) }));
+      await failureOf(kms.client.send(new EncryptCommand({ KeyId: "alias/none", Plaintext: utf8(secret) })));
+      await rawRequest(
+        kms.emulator.url,
+        "TrentService.Decrypt",
+        `{"CiphertextBlob": "${Buffer.from(blob.CiphertextBlob!).toString("base64")}"}`,
+      );
+      await rawRequest(kms.emulator.url, "TrentService.Decrypt", "{broken");
+      for (const spy of writes) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of writes) spy.mockRestore();
+    }
+  });
+});

@@ -29,7 +29,9 @@ async function codeOf(call: Promise<unknown>): Promise<string> {
 
 async function storedRecordCount(): Promise<number> {
   const dynamo = createDynamoClient({ endpoint: stack.dynamoEndpoint });
-  const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }));
+  const { Items = [] } = await dynamo.send(
+    new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }),
+  );
   dynamo.destroy();
   return Items.filter((item) => item.__edb_e__?.S === "record" || item.__edb_e__?.S === "idempotency").length;
 }
@@ -37,7 +39,10 @@ async function storedRecordCount(): Promise<number> {
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
   stack = await startTestStack();
-  client = createCofferClient({ url: stack.gateway.url, token: await stack.mintToken({ name: "faults", scopes: ["encrypt", "decrypt", "datakey"] }) });
+  client = createCofferClient({
+    url: stack.gateway.url,
+    token: await stack.mintToken({ name: "faults", scopes: ["encrypt", "decrypt", "datakey"] }),
+  });
 });
 afterEach(() => {
   stack.kms.faults.clear();
@@ -54,24 +59,47 @@ test.each([
 ] as const)("KMS %s: SERVICE_UNAVAILABLE, no record, and recovery", async (_, rule) => {
   const before = await storedRecordCount();
   stack.kms.faults.add(rule);
-  expect(await codeOf(client.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x"), context: freshContext() }))).toBe("SERVICE_UNAVAILABLE");
-  expect(await codeOf(client.records.put.mutate({ keyName: "default", plaintext: b64("x"), context: freshContext() }))).toBe("SERVICE_UNAVAILABLE");
+  expect(
+    await codeOf(
+      client.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x"), context: freshContext() }),
+    ),
+  ).toBe("SERVICE_UNAVAILABLE");
+  expect(
+    await codeOf(
+      client.records.put.mutate({ keyName: "default", plaintext: b64("x"), context: freshContext() }),
+    ),
+  ).toBe("SERVICE_UNAVAILABLE");
   expect(await codeOf(client.keys.dataKey.mutate({ keyName: "default" }))).toBe("SERVICE_UNAVAILABLE");
   expect(await storedRecordCount()).toBe(before);
 
   stack.kms.faults.clear();
-  const put = await client.records.put.mutate({ keyName: "default", plaintext: b64("after"), context: freshContext() });
-  expect(Buffer.from((await client.records.get.query({ recordId: put.recordId })).plaintext, "base64url").toString()).toBe("after");
+  const put = await client.records.put.mutate({
+    keyName: "default",
+    plaintext: b64("after"),
+    context: freshContext(),
+  });
+  expect(
+    Buffer.from(
+      (await client.records.get.query({ recordId: put.recordId })).plaintext,
+      "base64url",
+    ).toString(),
+  ).toBe("after");
 });
 
 test("a KMS outage on the decrypt side is SERVICE_UNAVAILABLE, not a wrong-key error", async () => {
   // Encryption does not fill the decryption cache, so the first decrypt of a new envelope needs KMS.
   const context = freshContext();
-  const { envelope } = await client.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("y"), context });
+  const { envelope } = await client.crypto.encrypt.mutate({
+    keyName: "default",
+    plaintext: b64("y"),
+    context,
+  });
   const { wrappedKey } = await client.keys.dataKey.mutate({ keyName: "default", plaintext: false });
   stack.kms.faults.add({ kind: "unavailable", mode: "status503", operation: "Decrypt" });
   expect(await codeOf(client.crypto.decrypt.mutate({ envelope, context }))).toBe("SERVICE_UNAVAILABLE");
-  expect(await codeOf(client.keys.decryptDataKey.mutate({ keyName: "default", wrappedKey }))).toBe("SERVICE_UNAVAILABLE");
+  expect(await codeOf(client.keys.decryptDataKey.mutate({ keyName: "default", wrappedKey }))).toBe(
+    "SERVICE_UNAVAILABLE",
+  );
   stack.kms.faults.clear();
   expect(await codeOf(client.crypto.decrypt.mutate({ envelope, context }))).toBe("ok");
 });
@@ -85,31 +113,59 @@ test("DynamoDB failing the write: SERVICE_UNAVAILABLE, nothing half-written, the
   await client.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("warm the token cache") });
   const before = await storedRecordCount();
   const send = DynamoDBDocumentClient.prototype.send;
-  vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(function (this: DynamoDBDocumentClient, command: unknown) {
+  vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(function (
+    this: DynamoDBDocumentClient,
+    command: unknown,
+  ) {
     if (command instanceof PutCommand || command instanceof TransactWriteCommand) {
-      return Promise.reject(new InternalServerError({ message: "injected", $metadata: { httpStatusCode: 500 } }));
+      return Promise.reject(
+        new InternalServerError({ message: "injected", $metadata: { httpStatusCode: 500 } }),
+      );
     }
     return (send as (c: unknown) => Promise<unknown>).call(this, command);
   } as never);
-  expect(await codeOf(client.records.put.mutate({ keyName: "default", plaintext: b64("lost?") }))).toBe("SERVICE_UNAVAILABLE");
-  expect(await codeOf(client.records.put.mutate({ keyName: "default", plaintext: b64("lost?"), idempotencyKey: "k-1" }))).toBe("SERVICE_UNAVAILABLE");
+  expect(await codeOf(client.records.put.mutate({ keyName: "default", plaintext: b64("lost?") }))).toBe(
+    "SERVICE_UNAVAILABLE",
+  );
+  expect(
+    await codeOf(
+      client.records.put.mutate({ keyName: "default", plaintext: b64("lost?"), idempotencyKey: "k-1" }),
+    ),
+  ).toBe("SERVICE_UNAVAILABLE");
   vi.restoreAllMocks();
   expect(await storedRecordCount()).toBe(before);
 
   // The retry after the outage stores exactly one record for the idempotency key.
-  const first = await client.records.put.mutate({ keyName: "default", plaintext: b64("kept"), idempotencyKey: "k-1" });
-  const again = await client.records.put.mutate({ keyName: "default", plaintext: b64("kept"), idempotencyKey: "k-1" });
+  const first = await client.records.put.mutate({
+    keyName: "default",
+    plaintext: b64("kept"),
+    idempotencyKey: "k-1",
+  });
+  const again = await client.records.put.mutate({
+    keyName: "default",
+    plaintext: b64("kept"),
+    idempotencyKey: "k-1",
+  });
   expect(again.recordId).toBe(first.recordId);
   expect(await storedRecordCount()).toBe(before + 2);
 });
 
 test("DynamoDB unreachable for reads: SERVICE_UNAVAILABLE for token checks and health, not a crash", async () => {
-  const stranger = createCofferClient({ url: stack.gateway.url, token: await stack.mintToken({ name: "cold", scopes: ["encrypt"] }) });
+  const stranger = createCofferClient({
+    url: stack.gateway.url,
+    token: await stack.mintToken({ name: "cold", scopes: ["encrypt"] }),
+  });
   vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(function () {
-    return Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1"), { code: "ECONNREFUSED", $metadata: {} }));
+    return Promise.reject(
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1"), { code: "ECONNREFUSED", $metadata: {} }),
+    );
   } as never);
   // Its token is not in the verified cache yet, so authenticating it needs the table.
-  expect(await codeOf(stranger.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x") }))).toBe("SERVICE_UNAVAILABLE");
+  expect(await codeOf(stranger.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x") }))).toBe(
+    "SERVICE_UNAVAILABLE",
+  );
   vi.restoreAllMocks();
-  expect(await codeOf(stranger.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x") }))).toBe("ok");
+  expect(await codeOf(stranger.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x") }))).toBe(
+    "ok",
+  );
 });

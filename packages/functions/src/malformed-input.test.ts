@@ -24,7 +24,10 @@ let token: string;
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
   stack = await startTestStack();
-  token = await stack.mintToken({ name: "fuzz", scopes: ["datakey", "encrypt", "decrypt", "rewrap", "admin"] });
+  token = await stack.mintToken({
+    name: "fuzz",
+    scopes: ["datakey", "encrypt", "decrypt", "rewrap", "admin"],
+  });
 });
 afterAll(() => stack.stop());
 
@@ -34,7 +37,9 @@ async function call(path: string, rawInput: string | undefined): Promise<{ statu
   const base = `${stack.gateway.url}${functionRoutes[functionFor(path)!].path}/${path}`;
   const isQuery = procedures[path]!._def.type === "query";
   const response = isQuery
-    ? await fetch(rawInput === undefined ? base : `${base}?input=${encodeURIComponent(rawInput)}`, { headers: { authorization: `Bearer ${token}` } })
+    ? await fetch(rawInput === undefined ? base : `${base}?input=${encodeURIComponent(rawInput)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
     : await fetch(base, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -45,7 +50,20 @@ async function call(path: string, rawInput: string | undefined): Promise<{ statu
 }
 
 /** Plausible field names and values, so that inputs are often almost right. */
-const field = fc.constantFrom("keyName", "plaintext", "context", "envelope", "items", "recordId", "wrappedKey", "expiresAt", "binId", "tokenId", "scopes", "name");
+const field = fc.constantFrom(
+  "keyName",
+  "plaintext",
+  "context",
+  "envelope",
+  "items",
+  "recordId",
+  "wrappedKey",
+  "expiresAt",
+  "binId",
+  "tokenId",
+  "scopes",
+  "name",
+);
 const value = fc.oneof(
   fc.anything(),
   fc.string(),

@@ -1,6 +1,9 @@
 // `npm run local`: the whole stack on this machine, with its state kept under .coffer/.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { systemClock } from "@coffer/core/clock";
+import { createDb, createDocumentClient, createDynamoClient } from "@coffer/core/db";
+import { createFirstAdminToken, createTokenService } from "@coffer/core/tokens";
 import { repoRoot } from "./repo-root";
 import { startLocalStack } from "./stack";
 import { startWebDevServer } from "./web-dev-server";
@@ -21,6 +24,7 @@ async function main() {
       gateway: port("COFFER_GATEWAY_PORT", 3000),
     },
   });
+  const adminToken = await ensureAdminToken(stack.dynamoEndpoint, stack.tableName);
   const web = await startWebDevServer({ apiUrl: stack.gateway.url, port: port("COFFER_WEB_PORT", 5173) });
 
   console.log(
@@ -30,6 +34,9 @@ async function main() {
       `  api gateway:  ${stack.gateway.url}`,
       `  KMS emulator: ${stack.kms.url}`,
       `  DynamoDB:     ${stack.dynamoEndpoint} (table ${stack.tableName})`,
+      adminToken.created
+        ? `Admin token (first start; also saved to ${adminToken.file}):\n  ${adminToken.token}`
+        : `Admin token: in ${adminToken.file}`,
       `State lives in ${stateDir}: it holds raw key material, is git-ignored, and losing it loses every ciphertext made here.`,
       "Press Ctrl-C to stop.",
     ].join("\n"),
@@ -47,6 +54,29 @@ async function main() {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/**
+ * The first start makes an admin token and prints it; it is also kept in .coffer/ (beside the raw
+ * key material, so no new exposure) because only its hash is in the table.
+ */
+async function ensureAdminToken(endpoint: string, table: string) {
+  const file = join(stateDir, "admin-token");
+  const dynamo = createDynamoClient({ endpoint });
+  const tokens = createTokenService({
+    db: createDb({ client: createDocumentClient(dynamo), table }),
+    clock: systemClock,
+  });
+  try {
+    const created = await createFirstAdminToken(tokens);
+    if (created) {
+      writeFileSync(file, `${created.token}\n`, { mode: 0o600 });
+      return { created: true as const, token: created.token, file };
+    }
+    return { created: false, file };
+  } finally {
+    dynamo.destroy();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
 export * from "./caller";
 export * from "./schemas";
 export * from "./service";
+export * from "./bootstrap";

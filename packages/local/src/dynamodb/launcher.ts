@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -30,6 +30,8 @@ function jarFolder(): string {
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await findFreePort());
   const folder = jarFolder();
+  // DynamoDB Local refuses a -dbPath folder that does not exist yet.
+  if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const storage = options.dbPath ? ["-dbPath", options.dbPath] : ["-inMemory"];
   const child = spawn(
     "java",
@@ -44,6 +46,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ],
     { env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" }, stdio: ["ignore", "ignore", "pipe"] },
   );
+  // If this process dies without stop() (a crash, or a library calling process.exit), java must
+  // not outlive it: "exit" handlers run synchronously, and kill() is synchronous.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
 

@@ -1,0 +1,16 @@
+// Secure-bin cryptography shared by the browser and the server (DESIGN §6). Browser-safe: nothing
+// here, or in what it imports, may use Buffer or a node: module.
+export { fromBase64url, randomBytes, toBase64url } from "./bytes";
+export { BIN_IV_BYTES, decryptBinContent, encryptBinContent } from "./content";
+export {
+  BIN_KEY_BYTES,
+  type ContentKey,
+  deriveManageCommitment,
+  derivePassphraseKey,
+  deriveReadSecrets,
+  PASSPHRASE_ITERATIONS,
+  PASSPHRASE_SALT_BYTES,
+  type ReadSecrets,
+} from "./derive";
+export { type BinPayload, decodeBinPayload, encodeBinPayload } from "./payload";
+export { openBin, type SealedBin, sealBin, unlockBin } from "./seal";

@@ -23,4 +23,18 @@ export const limits = {
   maxContextBytes: 4 * KiB,
   /** The local gateway refuses larger request bodies with 413, as API Gateway + Lambda do. */
   maxRequestBodyBytes: 6 * MiB,
+  /** Secure bins (DESIGN §6). A KMS ciphertext blob for a 256-bit data key is ~184 bytes. */
+  maxBinWrappedKeyBytes: 1 * KiB,
+  minBinExpirySeconds: 5 * 60,
+  maxBinExpirySeconds: 30 * 24 * 3600,
+  defaultBinExpirySeconds: 24 * 3600,
+  maxBinReads: 100,
+  /**
+   * Per source IP, per fixed window, for the public bin procedures that cost a KMS call. Generous
+   * for a person (or an office behind one NAT), tight enough to keep a script off the KMS quota.
+   */
+  binRateLimits: {
+    issueKey: { max: 30, windowSeconds: 60 },
+    create: { max: 30, windowSeconds: 60 },
+  },
 } as const;

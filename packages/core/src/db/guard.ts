@@ -44,3 +44,16 @@ export async function guard<T>(call: Promise<T>, conflictMessage?: string): Prom
     throw toDbError(error, conflictMessage);
   }
 }
+
+/**
+ * For writes whose condition is the question ("is this still the last read?"): a failed condition
+ * resolves to undefined, any other failure is translated as `guard` does.
+ */
+export async function unlessConditionFails<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw toDbError(error);
+  }
+}

@@ -5,3 +5,5 @@ export * from "./service";
 export type { TokenItem } from "./token";
 export type { RecordItem } from "./record";
 export type { IdempotencyItem } from "./idempotency";
+export { type BinContent, type BinItem, deleteBinIfOwned, replaceBinContent, takeBinRead } from "./bin";
+export type { RateLimitItem } from "./rate-limit";

@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
+import { createBinEntity } from "./bin";
 import { createIdempotencyEntity } from "./idempotency";
+import { createRateLimitEntity } from "./rate-limit";
 import { createRecordEntity } from "./record";
 import { createTokenEntity } from "./token";
 
@@ -12,6 +14,8 @@ export function createDb({ client, table }: { client: DynamoDBDocumentClient; ta
     token: createTokenEntity(config),
     record: createRecordEntity(config),
     idempotency: createIdempotencyEntity(config),
+    bin: createBinEntity(config),
+    rateLimit: createRateLimitEntity(config),
   };
   const service = new Service(entities, config);
   return { entities, service, table };

@@ -1,0 +1,57 @@
+import { limits } from "../config";
+import { base64url, z } from "../schemas";
+
+// The secure-bin API's inputs (DESIGN §3, §6). Every binary value has its exact or maximum size
+// here, so an oversized request is refused before any KMS or DynamoDB work.
+
+export const BIN_ID_BYTES = 16;
+
+export const BinId = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, "A bin id is 22 base64url characters"));
+
+const derived32 = (label: string) => base64url({ minBytes: 32, maxBytes: 32, label });
+/** Optional on purpose: a missing proof is FORBIDDEN (a refused proof), not a malformed request. */
+const wrappedKey = z.optional(base64url({ maxBytes: limits.maxBinWrappedKeyBytes, label: "wrapped key" }));
+
+/** What the browser encrypted, and what a reader needs to open it. */
+const content = {
+  kind: z.enum(["text", "file"]),
+  ciphertext: base64url({ minBytes: 16, maxBytes: limits.maxBinCiphertextBytes, label: "ciphertext" }),
+  iv: base64url({ minBytes: 12, maxBytes: 12, label: "IV" }),
+  /** Present when the browser added a passphrase layer. */
+  passphraseSalt: z.optional(base64url({ minBytes: 16, maxBytes: 16, label: "passphrase salt" })),
+  /** HKDF(key [+ passphrase], "read"); only its SHA-256 is stored. */
+  readProof: derived32("read proof"),
+};
+
+export const CreateBinInput = z.strictObject({
+  binId: BinId,
+  wrappedKey,
+  ...content,
+  /** HKDF(key, "manage"); checked against the key that KMS unwraps. */
+  manageCommitment: derived32("manage commitment"),
+  expiresInSeconds: z._default(
+    z.int().check(z.gte(limits.minBinExpirySeconds), z.lte(limits.maxBinExpirySeconds)),
+    limits.defaultBinExpirySeconds,
+  ),
+  /** 1 is burn-after-read. */
+  maxReads: z._default(z.int().check(z.gte(1), z.lte(limits.maxBinReads)), 1),
+});
+export type CreateBinInput = z.infer<typeof CreateBinInput>;
+
+export const GetBinInput = z.strictObject({ binId: BinId });
+export type GetBinInput = z.infer<typeof GetBinInput>;
+
+export const RevealBinInput = z.strictObject({ binId: BinId, readProof: derived32("read proof") });
+export type RevealBinInput = z.infer<typeof RevealBinInput>;
+
+export const UpdateBinInput = z.strictObject({
+  binId: BinId,
+  wrappedKey,
+  /** The version the owner read; a stale one is CONFLICT, so no update is lost. */
+  version: z.int().check(z.gte(1), z.lte(2 ** 31)),
+  ...content,
+});
+export type UpdateBinInput = z.infer<typeof UpdateBinInput>;
+
+export const DeleteBinInput = z.strictObject({ binId: BinId, wrappedKey });
+export type DeleteBinInput = z.infer<typeof DeleteBinInput>;

@@ -1,0 +1,251 @@
+import { createHash, randomBytes } from "node:crypto";
+import { type Clock, toEpochSeconds } from "../clock";
+import { limits } from "../config";
+import { type BinItem, type Db, deleteBinIfOwned, guard, replaceBinContent, takeBinRead } from "../db";
+import { CofferError, isCofferError } from "../errors";
+import type { Kms } from "../kms";
+import type { RateLimiter, RateLimitRule } from "../rate-limit";
+import { assertCommitmentsMatch, binContext, commitmentFromWrappedKey, requireWrappedKey } from "./proof";
+import {
+  BIN_ID_BYTES,
+  type CreateBinInput,
+  type DeleteBinInput,
+  type GetBinInput,
+  type RevealBinInput,
+  type UpdateBinInput,
+} from "./schemas";
+
+export interface BinServiceDeps {
+  db: Db;
+  kms: Kms;
+  clock: Clock;
+  /** The catalog's `bins` key (ARN or alias). */
+  keyId: string;
+  rateLimiter: RateLimiter;
+  rateLimits?: Record<"issueKey" | "create", RateLimitRule>;
+}
+
+/** Where a request came from; only the source IP, for the rate limit. */
+export interface RequestOrigin {
+  sourceIp: string;
+}
+
+export type BinMetadata =
+  | { exists: false }
+  | {
+      exists: true;
+      kind: BinItem["kind"];
+      version: number;
+      expiresAt: number;
+      readsLeft: number;
+      maxReads: number;
+      needsPassphrase: boolean;
+      passphraseSalt: string | null;
+    };
+
+const b64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
+const hashReadProof = (proof: Uint8Array) => createHash("sha256").update(proof).digest("base64url");
+
+// One message for missing, expired and burned bins, so that a caller learns nothing from the difference.
+const gone = () =>
+  new CofferError(
+    "not_found",
+    "This bin does not exist: it expired, was deleted, or has been read as many times as allowed.",
+    {
+      reason: "bin_gone",
+    },
+  );
+const stale = () =>
+  new CofferError(
+    "conflict",
+    "The bin changed since you loaded it. Reload it, then apply your change again.",
+    { reason: "bin_version_stale" },
+  );
+
+export function createBinService({
+  db,
+  kms,
+  clock,
+  keyId,
+  rateLimiter,
+  rateLimits = limits.binRateLimits,
+}: BinServiceDeps) {
+  const nowSeconds = () => toEpochSeconds(clock.now());
+
+  /** The bin if it exists and has not expired; the TTL sweep may lag by days, so this checks the time itself. */
+  async function readLiveBin(binId: string): Promise<BinItem | undefined> {
+    const { data } = await guard(db.entities.bin.get({ binId }).go({ consistent: true }));
+    return data && data.expiresAt > nowSeconds() ? data : undefined;
+  }
+
+  /** A new bin id and a data key that KMS binds to it; the key goes back to the browser only. */
+  async function issueKey(origin: RequestOrigin) {
+    await rateLimiter.consume("bins.issueKey", origin.sourceIp, rateLimits.issueKey);
+    const binId = randomBytes(BIN_ID_BYTES).toString("base64url");
+    const dataKey = await kms.generateDataKey({ keyId, context: binContext(binId), bits: 256 });
+    try {
+      return {
+        binId,
+        key: dataKey.plaintext.toString("base64url"),
+        wrappedKey: dataKey.wrapped.toString("base64url"),
+      };
+    } finally {
+      dataKey.plaintext.fill(0);
+    }
+  }
+
+  /** The wrapped key must unwrap under this bin's context and give the commitment the browser sent. */
+  async function provenCommitment(input: CreateBinInput): Promise<Buffer> {
+    try {
+      const commitment = await commitmentFromWrappedKey({
+        kms,
+        keyId,
+        binId: input.binId,
+        wrappedKey: requireWrappedKey(input.wrappedKey),
+      });
+      assertCommitmentsMatch(commitment, input.manageCommitment);
+      return commitment;
+    } catch (error) {
+      if (!isCofferError(error, "forbidden")) throw error;
+      throw new CofferError(
+        "forbidden",
+        "This key was not issued for this bin, or does not match it. Start again from the create page.",
+        {
+          reason: "bin_key_refused",
+        },
+      );
+    }
+  }
+
+  async function create(input: CreateBinInput, origin: RequestOrigin) {
+    await rateLimiter.consume("bins.create", origin.sourceIp, rateLimits.create);
+    const { binId } = input;
+    const commitment = await provenCommitment(input);
+    const now = nowSeconds();
+    const item = {
+      binId,
+      version: 1,
+      kind: input.kind,
+      ciphertext: input.ciphertext,
+      iv: input.iv,
+      ...(input.passphraseSalt ? { passphraseSalt: input.passphraseSalt } : {}),
+      manageCommitment: b64(commitment),
+      readProofHash: hashReadProof(input.readProof),
+      maxReads: input.maxReads,
+      readsLeft: input.maxReads,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + input.expiresInSeconds,
+    };
+    await guard(
+      db.entities.bin.create(item).go({ response: "none" }),
+      "This bin already exists. Create a new one from the create page.",
+    );
+    return { binId, version: 1, expiresAt: item.expiresAt, readsLeft: item.readsLeft };
+  }
+
+  /** Metadata only: never the ciphertext, never a read taken, and one answer for every kind of "gone". */
+  async function get({ binId }: GetBinInput): Promise<BinMetadata> {
+    const item = await readLiveBin(binId);
+    if (!item) return { exists: false };
+    const salt = item.passphraseSalt ? b64(item.passphraseSalt as Uint8Array) : null;
+    return {
+      exists: true,
+      kind: item.kind,
+      version: item.version,
+      expiresAt: item.expiresAt,
+      readsLeft: item.readsLeft,
+      maxReads: item.maxReads,
+      needsPassphrase: salt !== null,
+      passphraseSalt: salt,
+    };
+  }
+
+  /** Takes one read (atomically: of N concurrent readers of a last read, exactly one wins) and returns the content. */
+  async function reveal({ binId, readProof }: RevealBinInput) {
+    const readProofHash = hashReadProof(readProof);
+    const taken = await takeBinRead(db, { binId, readProofHash, nowSeconds: nowSeconds() });
+    if (!taken) throw await whyNoRead(binId, readProofHash);
+    const { bin, readsLeft } = taken;
+    return {
+      kind: bin.kind,
+      version: bin.version,
+      ciphertext: b64(bin.ciphertext as Uint8Array),
+      iv: b64(bin.iv as Uint8Array),
+      passphraseSalt: bin.passphraseSalt ? b64(bin.passphraseSalt as Uint8Array) : null,
+      expiresAt: bin.expiresAt,
+      readsLeft,
+    };
+  }
+
+  /** Only to word the refusal well: whether a read was taken was decided by the write alone. */
+  async function whyNoRead(binId: string, readProofHash: string): Promise<CofferError> {
+    const item = await readLiveBin(binId);
+    if (!item) return gone();
+    if (item.readProofHash === readProofHash) {
+      return new CofferError("conflict", "The bin changed while it was being read. Try again.", {
+        reason: "bin_read_raced",
+      });
+    }
+    return item.passphraseSalt
+      ? new CofferError("forbidden", "Wrong passphrase. Nothing was used up: check it and try again.", {
+          reason: "bin_passphrase_wrong",
+        })
+      : new CofferError(
+          "forbidden",
+          "This link does not open this bin. Check that you copied all of it, including the part after #.",
+          {
+            reason: "bin_read_proof_wrong",
+          },
+        );
+  }
+
+  /** Proves ownership from the wrapped key against the stored commitment, in constant time. */
+  async function assertOwner(item: BinItem, wrappedKey: Buffer | undefined): Promise<void> {
+    const commitment = await commitmentFromWrappedKey({
+      kms,
+      keyId,
+      binId: item.binId,
+      wrappedKey: requireWrappedKey(wrappedKey),
+    });
+    assertCommitmentsMatch(Buffer.from(item.manageCommitment, "base64url"), commitment);
+  }
+
+  async function update(input: UpdateBinInput) {
+    requireWrappedKey(input.wrappedKey);
+    const item = await readLiveBin(input.binId);
+    if (!item) throw gone();
+    await assertOwner(item, input.wrappedKey);
+    if (item.version !== input.version) throw stale();
+    const replaced = await replaceBinContent(db, {
+      binId: input.binId,
+      expectedVersion: input.version,
+      manageCommitment: item.manageCommitment,
+      nowSeconds: nowSeconds(),
+      content: {
+        kind: input.kind,
+        ciphertext: input.ciphertext,
+        iv: input.iv,
+        passphraseSalt: input.passphraseSalt,
+        readProofHash: hashReadProof(input.readProof),
+      },
+    });
+    if (!replaced) throw stale();
+    return { binId: input.binId, version: input.version + 1 };
+  }
+
+  async function remove(input: DeleteBinInput) {
+    requireWrappedKey(input.wrappedKey);
+    const item = await readLiveBin(input.binId);
+    if (!item) throw gone();
+    await assertOwner(item, input.wrappedKey);
+    if (!(await deleteBinIfOwned(db, { binId: input.binId, manageCommitment: item.manageCommitment })))
+      throw gone();
+    return { binId: input.binId, deleted: true as const };
+  }
+
+  return { issueKey, create, get, reveal, update, delete: remove };
+}
+
+export type BinService = ReturnType<typeof createBinService>;

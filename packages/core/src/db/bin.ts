@@ -1,0 +1,132 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import { unlessConditionFails } from "./guard";
+
+// A secure bin (DESIGN §6, §7). It holds what the browser encrypted and two proofs' worth of
+// checks: the manage commitment (derived from the bin's key) and the SHA-256 of the read proof.
+// Never the key, the wrapped key, the read proof or any plaintext. `expiresAt` doubles as the TTL;
+// every read checks it too, because TTL sweeps lag by up to 48 h.
+export const binSchema = {
+  model: { entity: "bin", service: "coffer", version: "1" },
+  attributes: {
+    binId: { type: "string", required: true, readOnly: true },
+    version: { type: "number", required: true },
+    kind: { type: ["text", "file"] as const, required: true },
+    /** Binary, to keep base64's third off the 400 KB item limit. */
+    ciphertext: { type: "any", required: true },
+    iv: { type: "any", required: true },
+    /** Absent: no passphrase layer. */
+    passphraseSalt: { type: "any" },
+    manageCommitment: { type: "string", required: true, readOnly: true },
+    readProofHash: { type: "string", required: true },
+    maxReads: { type: "number", required: true, readOnly: true },
+    readsLeft: { type: "number", required: true },
+    createdAt: { type: "number", required: true, readOnly: true },
+    updatedAt: { type: "number", required: true },
+    /** Epoch seconds. */
+    expiresAt: { type: "number", required: true, readOnly: true },
+  },
+  indexes: {
+    // Bin ids are base64url, so case matters: ElectroDB lowercases keys unless told not to, which
+    // would fold two ids into one item.
+    byId: {
+      pk: { field: "pk", composite: ["binId"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
+    },
+  },
+} as const;
+
+export const createBinEntity = (config: EntityConfiguration) => new Entity(binSchema, config);
+export type BinEntity = ReturnType<typeof createBinEntity>;
+export type BinItem = EntityItem<BinEntity>;
+
+// The bin's conditional writes. Each decision ("exactly one reader gets the last read", "no update
+// is lost") is a single conditional write, never a read followed by a write.
+
+type BinDb = { entities: { bin: BinEntity } };
+
+/**
+ * Takes one read, atomically: a decrement while more than one read is left, else a delete of the
+ * last one that hands back the old item. Both require the bin to be live and the proof to match,
+ * so a wrong proof changes nothing. Undefined: no read was taken (gone, expired or wrong proof);
+ * otherwise the bin as it was read and the reads left after this one.
+ */
+export async function takeBinRead(
+  db: BinDb,
+  input: { binId: string; readProofHash: string; nowSeconds: number },
+): Promise<{ bin: BinItem; readsLeft: number } | undefined> {
+  const { binId, readProofHash, nowSeconds } = input;
+  const decremented = await unlessConditionFails(
+    db.entities.bin
+      .patch({ binId })
+      .subtract({ readsLeft: 1 })
+      .where(
+        (bin, op) =>
+          `${op.gt(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+      )
+      .go({ response: "all_new" }),
+  );
+  if (decremented)
+    return { bin: decremented.data as BinItem, readsLeft: decremented.data.readsLeft as number };
+  // Another reader may take the second-to-last read between these two writes; then this delete is
+  // the last read, which is still exactly one read per success.
+  const deleted = await unlessConditionFails(
+    db.entities.bin
+      .delete({ binId })
+      .where(
+        (bin, op) =>
+          `${op.eq(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+      )
+      .go({ response: "all_old" }),
+  );
+  return deleted?.data ? { bin: deleted.data, readsLeft: 0 } : undefined;
+}
+
+export interface BinContent {
+  kind: BinItem["kind"];
+  ciphertext: Uint8Array;
+  iv: Uint8Array;
+  passphraseSalt: Uint8Array | undefined;
+  readProofHash: string;
+}
+
+/** Replaces the content if the bin is still at `expectedVersion` and live; false otherwise. */
+export async function replaceBinContent(
+  db: BinDb,
+  input: {
+    binId: string;
+    expectedVersion: number;
+    manageCommitment: string;
+    nowSeconds: number;
+    content: BinContent;
+  },
+): Promise<boolean> {
+  const { binId, expectedVersion, manageCommitment, nowSeconds, content } = input;
+  const { passphraseSalt, ...always } = content;
+  let update = db.entities.bin
+    .patch({ binId })
+    .set({ ...always, version: expectedVersion + 1, updatedAt: nowSeconds });
+  update = passphraseSalt ? update.set({ passphraseSalt }) : update.remove(["passphraseSalt"]);
+  const written = await unlessConditionFails(
+    update
+      .where(
+        (bin, op) =>
+          `${op.eq(bin.version, expectedVersion)} AND ${op.eq(bin.manageCommitment, manageCommitment)} AND ${op.gt(bin.expiresAt, nowSeconds)}`,
+      )
+      .go({ response: "none" }),
+  );
+  return written !== undefined;
+}
+
+/** Deletes the bin if its manage commitment is still this one; false if it was already gone. */
+export async function deleteBinIfOwned(
+  db: BinDb,
+  input: { binId: string; manageCommitment: string },
+): Promise<boolean> {
+  const deleted = await unlessConditionFails(
+    db.entities.bin
+      .delete({ binId: input.binId })
+      .where((bin, op) => op.eq(bin.manageCommitment, input.manageCommitment))
+      .go({ response: "all_old" }),
+  );
+  return !!deleted?.data;
+}

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { manualClock } from "../clock";
+import { isCofferError } from "../errors";
+import { createTestTable, type TestTable } from "../test/dynamo";
+import { createRateLimiter } from "./service";
+
+let table: TestTable;
+beforeAll(async () => void (table = await createTestTable()));
+afterAll(() => table.drop());
+
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "ok",
+    (error: unknown) => (isCofferError(error) ? error.kind : String(error)),
+  );
+
+test("concurrent requests past the max are refused, per subject, until the window turns", async () => {
+  const clock = manualClock(1_700_000_000_000);
+  const limiter = createRateLimiter({ db: table.db, clock });
+  const rule = { max: 5, windowSeconds: 60 };
+  const results = await Promise.all(
+    Array.from({ length: 12 }, () => outcome(limiter.consume("test", "203.0.113.7", rule))),
+  );
+  expect(results.filter((r) => r === "ok")).toHaveLength(5);
+  expect(results.filter((r) => r === "rate_limited")).toHaveLength(7);
+  expect(await outcome(limiter.consume("test", "203.0.113.8", rule))).toBe("ok");
+  expect(await outcome(limiter.consume("other", "203.0.113.7", rule))).toBe("ok");
+  clock.advance(60_000);
+  expect(await outcome(limiter.consume("test", "203.0.113.7", rule))).toBe("ok");
+});
+
+test("the table holds no raw IP address", async () => {
+  const limiter = createRateLimiter({ db: table.db, clock: manualClock(1_700_000_000_000) });
+  await limiter.consume("test", "198.51.100.23", { max: 5, windowSeconds: 60 });
+  const { data } = await table.db.entities.rateLimit.scan.go();
+  expect(data.length).toBeGreaterThan(0);
+  expect(JSON.stringify(data)).not.toContain("198.51.100.23");
+  expect(data.every((item) => typeof item.expiresAt === "number")).toBe(true);
+});

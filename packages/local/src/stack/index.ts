@@ -23,6 +23,8 @@ export interface LocalStack {
   tableName: string;
   kms: KmsEmulator;
   dynamoEndpoint: string;
+  /** Present when the stack started its own DynamoDB Local (not when given an endpoint). */
+  dynamoDbLocal: DynamoDbLocal | undefined;
   gateway: Gateway;
   keyArns: Record<string, string>;
   stop(): Promise<void>;
@@ -79,7 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => gateway.close());
 
-    return { stage, tableName, kms, dynamoEndpoint, gateway, keyArns, stop };
+    return { stage, tableName, kms, dynamoEndpoint, dynamoDbLocal: dynamo, gateway, keyArns, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,7 @@
 import { type AnyProcedure } from "@trpc/server";
 import { type FunctionName, functionFor } from "./routes";
 import { adminTokens } from "./routers/admin";
+import { binsRouter } from "./routers/bins";
 import { cryptoProcedures } from "./routers/crypto";
 import { health } from "./routers/health";
 import { keysApi, keysDecrypt } from "./routers/keys";
@@ -13,6 +14,7 @@ export const appRouter = router({
   crypto: cryptoProcedures,
   records: recordsProcedures,
   admin: { tokens: adminTokens },
+  bins: binsRouter,
 });
 
 /** The one type the clients import (type-only). */

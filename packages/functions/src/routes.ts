@@ -58,6 +58,12 @@ export const procedureRoutes = {
   "admin.tokens.create": { fn: "api", kms: [] },
   "admin.tokens.list": { fn: "api", kms: [] },
   "admin.tokens.revoke": { fn: "api", kms: [] },
+  "bins.issueKey": { fn: "api", kms: ["generateBinKey"] },
+  "bins.create": { fn: "api", kms: ["decryptBinKey"] },
+  "bins.get": { fn: "api", kms: [] },
+  "bins.reveal": { fn: "api", kms: [] },
+  "bins.update": { fn: "api", kms: ["decryptBinKey"] },
+  "bins.delete": { fn: "api", kms: ["decryptBinKey"] },
 } as const satisfies Record<string, ProcedureRoute>;
 
 export type ProcedurePath = keyof typeof procedureRoutes;

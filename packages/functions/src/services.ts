@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createBinService } from "@coffer/core/bins";
 import type { Clock } from "@coffer/core/clock";
 import { dataKeyNames } from "@coffer/core/config";
 import { createEnvelopeCrypto, createStaticKeyRing } from "@coffer/core/crypto";
@@ -7,6 +8,7 @@ import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
 import { createDataKeyService } from "@coffer/core/keys";
 import type { Kms } from "@coffer/core/kms";
+import { createRateLimiter } from "@coffer/core/rate-limit";
 import { createRecordService } from "@coffer/core/records";
 import { createTokenService } from "@coffer/core/tokens";
 
@@ -33,6 +35,13 @@ export function createServices(ports: Ports) {
     dataKeys: createDataKeyService({ kms, keyIds: dataKeyIds }),
     encryption: createEncryptionService({ crypto }),
     records: createRecordService({ db, crypto, clock }),
+    bins: createBinService({
+      db,
+      kms,
+      clock,
+      keyId: keyIds.bins ?? "alias/missing",
+      rateLimiter: createRateLimiter({ db, clock }),
+    }),
     health: createHealthService({
       clock,
       stage,

@@ -61,8 +61,9 @@ export function checkFaultRule(input: unknown): FaultRule {
       optional("ratePerSecond", (value) => isNumber(value, 0), "a non-negative number");
       break;
     case "error":
-      if (typeof rule.type !== "string" || rule.type.length === 0)
-        fail("error needs a type such as KMSInternalException");
+      // The type travels in the x-amzn-ErrorType header too, so it must be a valid header value.
+      if (typeof rule.type !== "string" || !/^[A-Za-z0-9_.#:-]{1,128}$/.test(rule.type))
+        fail("error needs a type such as KMSInternalException (letters, digits and _.#:- only)");
       if (!Number.isInteger(rule.status) || !isNumber(rule.status, 400, 599))
         fail("error needs a status from 400 to 599");
       optional("message", (value) => typeof value === "string", "a string");

@@ -36,9 +36,13 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestListener 
   return (request, response) => {
     // Request ids are not state, so they come from node:crypto even when the emulator is seeded.
     const requestId = randomUUID();
-    handle(deps, request, response, requestId).catch((error: unknown) =>
-      sendError(response, toKmsError(error), requestId),
-    );
+    handle(deps, request, response, requestId).catch((error: unknown) => {
+      try {
+        sendError(response, toKmsError(error), requestId);
+      } catch {
+        request.socket.destroy(); // the answer itself failed: hang up rather than crash the process
+      }
+    });
   };
 }
 

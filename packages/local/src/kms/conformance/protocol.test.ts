@@ -3,8 +3,12 @@
 import {
   CreateKeyCommand,
   DescribeKeyCommand,
+  DisabledException,
+  DisableKeyCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
+  KMSServiceException,
+  NotFoundException,
 } from "@aws-sdk/client-kms";
 import { describe, expect, test, vi } from "vitest";
 import { startKmsEmulator } from "../index";
@@ -103,6 +107,29 @@ describe("request checks", () => {
   test("a body over 1 MiB is refused with 413, in JSON", async () => {
     const response = await rawRequest(kms.emulator.url, "TrentService.ListKeys", "x".repeat(1024 * 1024 + 1));
     await expectKmsError(response, "RequestEntityTooLargeException", 413);
+  });
+});
+
+describe("error classes", () => {
+  test("modeled errors arrive as the SDK's own classes, unmodeled ones by name", async () => {
+    const caught = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const key = await createKey(kms.client);
+    await kms.client.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    const disabled = await caught(
+      kms.client.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8("x") })),
+    );
+    expect(disabled).toBeInstanceOf(DisabledException);
+    expect(disabled).toMatchObject({ $fault: "client", message: `${key.Arn} is disabled.` });
+    expect(await caught(kms.client.send(new DescribeKeyCommand({ KeyId: "alias/none" })))).toBeInstanceOf(
+      NotFoundException,
+    );
+    const validation = await caught(kms.client.send(new DescribeKeyCommand({ KeyId: "" })));
+    expect(validation).toBeInstanceOf(KMSServiceException);
+    expect(validation).toMatchObject({ name: "ValidationException", $fault: "client" });
   });
 });
 

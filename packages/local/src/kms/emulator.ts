@@ -88,13 +88,7 @@ export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promis
   const faults = createFaults({
     random,
     now,
-    resolveKeyId(keyId) {
-      try {
-        return store.resolveKey(keyId).id;
-      } catch {
-        return undefined;
-      }
-    },
+    resolveKeyId: store.findKeyId,
     onRefusingChange: (isRefusing) => (isRefusing ? listener?.pause() : listener?.resume()),
   });
 

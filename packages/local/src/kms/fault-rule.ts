@@ -31,7 +31,8 @@ export type FaultRule = FaultScope &
 /** Validates a rule from code or from the HTTP control surface. Throws an Error saying what is wrong. */
 export function checkFaultRule(input: unknown): FaultRule {
   if (typeof input !== "object" || input === null) throw new Error("A fault rule must be an object.");
-  const rule = input as Record<string, unknown>;
+  // Members set to undefined count as absent, so that `"ms" in rule` tells the latency forms apart.
+  const rule = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   const fail = (why: string): never => {
     throw new Error(`Invalid fault rule: ${why}.`);
   };
@@ -55,7 +56,6 @@ export function checkFaultRule(input: unknown): FaultRule {
       if ("ms" in rule) optional("ms", (value) => isNumber(value, 0), "a number of milliseconds");
       else if (!isNumber(rule.minMs, 0) || !isNumber(rule.maxMs, rule.minMs as number))
         fail("latency needs ms, or minMs and maxMs with minMs <= maxMs");
-      if ("ms" in rule && rule.ms === undefined) fail("latency needs ms");
       break;
     case "throttle":
       optional("ratePerSecond", (value) => isNumber(value, 0), "a non-negative number");
@@ -88,5 +88,5 @@ export function checkFaultRule(input: unknown): FaultRule {
     default:
       fail("kind must be latency, throttle, error, unavailable or blackhole");
   }
-  return structuredClone(rule) as unknown as FaultRule;
+  return structuredClone(rule) as FaultRule;
 }

@@ -19,8 +19,8 @@ export interface FaultDecision {
 
 export interface FaultRequest {
   operation: string;
-  /** Key UUIDs the request touches. */
-  keyIds: readonly string[];
+  /** Key UUIDs the request touches; only asked for when a rule is scoped to a key. */
+  keyIds(): readonly string[];
 }
 
 interface FaultDeps {
@@ -47,8 +47,8 @@ export function createFaults({ random, now, resolveKeyId, onRefusingChange }: Fa
 
   const isRefusing = () => [...active.values()].some(({ rule }) => isRefuse(rule));
   function refusingMayHaveChanged() {
-    const now = isRefusing();
-    if (now !== wasRefusing) onRefusingChange((wasRefusing = now));
+    const isRefusingNow = isRefusing();
+    if (isRefusingNow !== wasRefusing) onRefusingChange((wasRefusing = isRefusingNow));
   }
 
   function remove(id: string): void {
@@ -77,7 +77,7 @@ export function createFaults({ random, now, resolveKeyId, onRefusingChange }: Fa
     if (operations && !operations.includes(request.operation)) return false;
     if (rule.keyId !== undefined) {
       const target = resolveKeyId(rule.keyId);
-      if (target === undefined || !request.keyIds.includes(target)) return false;
+      if (target === undefined || !request.keyIds().includes(target)) return false;
     }
     return rule.probability === undefined || random.fraction() < rule.probability;
   }
@@ -138,7 +138,6 @@ export function createFaults({ random, now, resolveKeyId, onRefusingChange }: Fa
       for (const id of [...active.keys()]) remove(id);
     },
     list: () => [...active].map(([id, { rule, remaining }]) => ({ id, rule, remaining })),
-    isRefusing,
     decide,
   };
 }
@@ -147,12 +146,16 @@ export type Faults = ReturnType<typeof createFaults>;
 
 const isRefuse = (rule: FaultRule) => rule.kind === "unavailable" && rule.mode === "refuse";
 
-/** Every key a request names, in the raw forms it used, plus the key inside a symmetric blob. */
-export function namedKeyIds(body: RequestBody): { ids: string[]; blobKeyId?: string } {
-  const ids = ["KeyId", "SourceKeyId", "DestinationKeyId", "TargetKeyId"]
+/**
+ * The UUIDs of the keys a request touches, whatever id form it used: KeyId, the source, destination
+ * and alias target, and the key named inside a symmetric blob.
+ */
+export function touchedKeyIds(body: RequestBody, findKeyId: (keyId: string) => string | undefined): string[] {
+  const named = ["KeyId", "SourceKeyId", "DestinationKeyId", "TargetKeyId"]
     .map((field) => body[field])
-    .filter((value): value is string => typeof value === "string");
+    .filter((value): value is string => typeof value === "string")
+    .map(findKeyId);
   const blob = body.CiphertextBlob;
-  const header = typeof blob === "string" ? readBlobHeader(Buffer.from(blob, "base64")) : undefined;
-  return { ids, ...(header ? { blobKeyId: header.keyId } : {}) };
+  const inBlob = typeof blob === "string" ? readBlobHeader(Buffer.from(blob, "base64"))?.keyId : undefined;
+  return [...named, inBlob].filter((id): id is string => id !== undefined);
 }

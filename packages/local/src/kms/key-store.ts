@@ -59,6 +59,15 @@ export function createKeyStore({ region, accountId, now }: KeyStoreOptions) {
     return keyById(input, input);
   }
 
+  /** The UUID a KeyId of any form names today, or undefined: for fault scoping, which never refuses. */
+  function findKeyId(input: string): string | undefined {
+    try {
+      return resolveKey(input).id;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Key id or key ARN only, as CreateAlias/UpdateAlias require for their target. */
   function resolveTarget(input: string): KmsKey | undefined {
     const isAlias = input.startsWith("alias/") || /^arn:[^:]*:kms:[^:]*:[^:]*:alias\//.test(input);
@@ -84,6 +93,7 @@ export function createKeyStore({ region, accountId, now }: KeyStoreOptions) {
     keyArn,
     aliasArn,
     resolveKey,
+    findKeyId,
     resolveTarget,
     sweepDeletedKeys,
     changed,

@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { kmsError } from "./errors";
-import { type Faults, namedKeyIds } from "./faults";
+import { type Faults, touchedKeyIds } from "./faults";
+import type { RequestBody } from "./input";
 import { type OperationContext, isOperationName, operations } from "./operations";
 import {
   type BodyRead,
@@ -72,15 +73,22 @@ async function handle(
   const { context, faults, persist } = deps;
   try {
     context.store.sweepDeletedKeys();
-    const decision = faults.decide({ operation, keyIds: touchedKeys(deps, read) });
+    // Parsed before the faults, so that a key-scoped rule can see the body; a body that does not parse
+    // touches no key, meets only unscoped rules, and is refused after them.
+    const parsed = parseRequestBody(read);
+    let keyIds: string[] | undefined;
+    const decision = faults.decide({
+      operation,
+      keyIds: () => (keyIds ??= parsed.ok ? touchedKeyIds(parsed.body, context.store.findKeyId) : []),
+    });
     if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: deps.signal });
     if (decision.outcome?.kind === "hangup") return void request.socket.destroy();
     if (decision.outcome?.kind === "blackhole") return;
     if (decision.outcome?.kind === "respond") return sendError(response, decision.outcome.error, requestId);
 
     checkRequestHeaders(request);
-    const body = parseBody(bodyOrThrow(read));
-    const result = await operations[operation](context, body);
+    if (!parsed.ok) throw parsed.error;
+    const result = await operations[operation](context, parsed.body);
     persist();
     sendJson(response, 200, result, requestId);
   } catch (error) {
@@ -95,24 +103,10 @@ function bodyOrThrow(read: BodyRead): Buffer {
   return read.bytes;
 }
 
-// Fault rules scoped to a key match on the key's UUID, whatever id form the request used. A body that
-// cannot be parsed touches no key; the request still meets the unscoped rules.
-function touchedKeys({ context: { store } }: RequestHandlerDeps, read: BodyRead): string[] {
-  if (!read.ok) return [];
-  let body: unknown;
+function parseRequestBody(read: BodyRead): { ok: true; body: RequestBody } | { ok: false; error: unknown } {
   try {
-    body = JSON.parse(read.bytes.toString("utf8"));
-  } catch {
-    return [];
+    return { ok: true, body: parseBody(bodyOrThrow(read)) };
+  } catch (error) {
+    return { ok: false, error };
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return [];
-  const { ids, blobKeyId } = namedKeyIds(body as Record<string, unknown>);
-  const resolved = ids.flatMap((id) => {
-    try {
-      return [store.resolveKey(id).id];
-    } catch {
-      return [];
-    }
-  });
-  return blobKeyId ? [...resolved, blobKeyId] : resolved;
 }

@@ -12,7 +12,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { KmsError, kmsError } from "./errors";
 import { checkFaultRule, type FaultRule } from "./fault-rule";
-import { parseBody, sendError, sendJson } from "./protocol";
+import { requiredString } from "./input";
+import { parseBody, sendError, sendJson, toKmsError } from "./protocol";
 import { CONTROL_PREFIX } from "./server";
 
 export interface EmulatorControls {
@@ -43,11 +44,11 @@ export function createControlHandler(controls: EmulatorControls) {
         case "GET faults":
           return ok({ faults: controls.faults.list() });
         case "POST faults":
-          return ok({ id: controls.faults.add(checkFaultRule(body())) });
+          return ok({ id: controls.faults.add(readFaultRule(body())) });
         case "DELETE faults":
           return ok(void controls.faults.clear());
         case "POST rotate":
-          return ok(controls.rotate(readString(body(), "keyId")));
+          return ok(controls.rotate(requiredString(body(), "keyId", { min: 1 })));
         case "POST clock":
           return ok(void controls.advanceClock(readNumber(body(), "advanceMs")));
         case "POST reset":
@@ -60,16 +61,18 @@ export function createControlHandler(controls: EmulatorControls) {
           );
       }
     } catch (error) {
-      sendError(response, error instanceof KmsError ? error : toValidationError(error), requestId);
+      sendError(response, toKmsError(error), requestId);
     }
   };
 }
 
-function readString(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  if (typeof value !== "string" || value.length === 0)
-    throw kmsError("ValidationException", `${field} must be a string.`);
-  return value;
+// The rule check explains itself in a plain Error; over HTTP that is a ValidationException.
+function readFaultRule(body: unknown): FaultRule {
+  try {
+    return checkFaultRule(body);
+  } catch (error) {
+    throw kmsError("ValidationException", (error as Error).message);
+  }
 }
 
 function readNumber(body: Record<string, unknown>, field: string): number {
@@ -78,7 +81,3 @@ function readNumber(body: Record<string, unknown>, field: string): number {
     throw kmsError("ValidationException", `${field} must be a non-negative number.`);
   return value;
 }
-
-// Rule checks throw plain Errors with a message written for the caller.
-const toValidationError = (error: unknown) =>
-  kmsError("ValidationException", error instanceof Error ? error.message : "Invalid control request.");

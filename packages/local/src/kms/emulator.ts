@@ -8,13 +8,7 @@ import { createKeyStore } from "./key-store";
 import { listen } from "./listener";
 import { keyMaterialId } from "./material";
 import { rotateKey, runDueRotations } from "./operations";
-import {
-  fromSnapshot,
-  type KmsSnapshot,
-  readSnapshotFile,
-  toSnapshot,
-  writeSnapshotFile,
-} from "./persistence";
+import { fromSnapshot, type KmsSnapshot, readStateFile, toSnapshot, writeSnapshotFile } from "./persistence";
 import { createRandomSource } from "./random";
 import { createRequestLog } from "./request-log";
 import { createRequestHandler } from "./server";
@@ -76,8 +70,8 @@ export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promis
   const requestLog = createRequestLog();
   const closing = new AbortController();
 
-  const saved = statePath === undefined ? undefined : readSnapshotFile(statePath, { region, accountId });
-  if (saved) store.replaceState(fromSnapshot(saved));
+  const saved = statePath === undefined ? undefined : readStateFile(statePath, { region, accountId });
+  if (saved) store.replaceState(saved);
   store.takeChanges();
   const snapshot = () => toSnapshot(store.exportState(), region, accountId);
   const persist = () => {

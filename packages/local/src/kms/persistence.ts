@@ -79,8 +79,11 @@ export function fromSnapshot(snapshot: KmsSnapshot): KeyStoreState {
   };
 }
 
-/** The saved snapshot, or undefined when there is no file yet. A file we cannot read stops the start. */
-export function readSnapshotFile(path: string, expected: { region: string; accountId: string }) {
+/** The saved state, or undefined when there is no file yet. A file we cannot read stops the start. */
+export function readStateFile(
+  path: string,
+  expected: { region: string; accountId: string },
+): KeyStoreState | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -110,7 +113,11 @@ export function readSnapshotFile(path: string, expected: { region: string; accou
       `The KMS state file ${path} belongs to region ${snapshot.region}, account ${snapshot.accountId}; ` +
         `start the emulator with those, or use another file.`,
     );
-  return snapshot as KmsSnapshot;
+  try {
+    return fromSnapshot(snapshot as KmsSnapshot);
+  } catch (error) {
+    throw new Error(`The KMS state file ${path} has a damaged key or alias: ${(error as Error).message}`);
+  }
 }
 
 export function writeSnapshotFile(path: string, snapshot: KmsSnapshot): void {

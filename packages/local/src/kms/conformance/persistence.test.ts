@@ -167,6 +167,19 @@ describe("with a state file", () => {
     await createKey(client);
     await expect(startKmsEmulator({ statePath: other })).rejects.toThrow(/belongs to region eu-west-1/);
     expect(readFileSync(corrupt, "utf8")).toBe("{ not json");
+
+    const damaged = join(folder, "damaged.json");
+    writeFileSync(
+      damaged,
+      JSON.stringify({
+        formatVersion: 1,
+        region: "us-east-1",
+        accountId: "111122223333",
+        keys: [{}],
+        aliases: [],
+      }),
+    );
+    await expect(startKmsEmulator({ statePath: damaged })).rejects.toThrow(/has a damaged key or alias/);
   });
 
   test("a key deleted for good stays NotFound after a restart", async () => {

@@ -6,7 +6,7 @@ import { type AppRouter, cofferLinks } from "@coffer/client";
 
 export const apiUrl: string = import.meta.env.VITE_API_URL ?? "http://127.0.0.1:3000";
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 export function ApiProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(

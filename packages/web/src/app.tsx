@@ -1,6 +1,12 @@
+import { CreateBinPage } from "./pages/create-bin";
 import { HealthPage } from "./pages/health";
+import { ManageBinPage } from "./pages/manage-bin";
+import { OpenBinPage } from "./pages/open-bin";
+import { routeOf } from "./route";
 
-export function App() {
+/** `fragment` was taken from the address bar before the first render (see fragment.ts). */
+export function App({ pathname, fragment }: { pathname: string; fragment: string }) {
+  const route = routeOf(pathname);
   return (
     <main>
       <header className="site">
@@ -9,7 +15,22 @@ export function App() {
         </h1>
         <span className="muted">envelope encryption as a service</span>
       </header>
-      <HealthPage />
+      {route.page === "home" && (
+        <>
+          <CreateBinPage />
+          <HealthPage />
+        </>
+      )}
+      {route.page === "open" && <OpenBinPage binId={route.binId} fragment={fragment} />}
+      {route.page === "manage" && <ManageBinPage binId={route.binId} fragment={fragment} />}
+      {route.page === "not-found" && (
+        <section className="card">
+          <h2>Nothing here</h2>
+          <p>
+            This address is not a Coffer page. <a href="/">Share a secret</a> instead.
+          </p>
+        </section>
+      )}
     </main>
   );
 }

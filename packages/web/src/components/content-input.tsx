@@ -1,0 +1,76 @@
+import { useId } from "react";
+import { type ContentDraft, describeSize, maxFileBytes } from "../bins/content";
+
+/** The secret itself: a text, or a file in its place. */
+export function ContentInput({
+  draft,
+  onChange,
+  textLabel = "Secret",
+}: {
+  draft: ContentDraft;
+  onChange(draft: ContentDraft): void;
+  textLabel?: string;
+}) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={`${id}-text`}>{textLabel}</label>
+      <textarea
+        id={`${id}-text`}
+        data-testid="secret-text"
+        value={draft.text}
+        disabled={draft.file !== null}
+        placeholder={
+          draft.file
+            ? "A file is chosen: it will be shared instead of text."
+            : "Paste a password, a key, a note…"
+        }
+        onChange={(event) => onChange({ ...draft, text: event.target.value })}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <label htmlFor={`${id}-file`}>…or a file (at most {describeSize(maxFileBytes)})</label>
+      <div className="row file-row">
+        <input
+          id={`${id}-file`}
+          type="file"
+          data-testid="secret-file"
+          onChange={(event) => onChange({ ...draft, file: event.target.files?.[0] ?? null })}
+        />
+        {draft.file && (
+          <button type="button" className="secondary" onClick={() => onChange({ ...draft, file: null })}>
+            Use text instead
+          </button>
+        )}
+      </div>
+    </>
+  );
+}
+
+/** An optional passphrase that the reader must also know; it never leaves the browser. */
+export function PassphraseInput({
+  value,
+  onChange,
+  label,
+  testId,
+}: {
+  value: string;
+  onChange(value: string): void;
+  label: string;
+  testId: string;
+}) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="password"
+        data-testid={testId}
+        value={value}
+        autoComplete="new-password"
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </>
+  );
+}

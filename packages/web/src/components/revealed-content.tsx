@@ -1,0 +1,41 @@
+import { useEffect, useState } from "react";
+import type { BinPayload } from "@coffer/core/bin-keys";
+import { describeSize } from "../bins/content";
+import { CopyButton } from "./copy-button";
+
+/** The decrypted secret: a text with a copy button, or a file to download. */
+export function RevealedContent({ payload }: { payload: BinPayload }) {
+  if (payload.kind === "text") {
+    return (
+      <div className="revealed">
+        <pre className="secret" data-testid="revealed-text">
+          {payload.text}
+        </pre>
+        <CopyButton value={payload.text} label="Copy the secret" testId="copy-secret" />
+      </div>
+    );
+  }
+  return <RevealedFile name={payload.name} type={payload.type} bytes={payload.bytes} />;
+}
+
+function RevealedFile({ name, type, bytes }: { name: string; type: string; bytes: Uint8Array }) {
+  // A blob: URL lives in this tab only. Made in the effect (not a memo) so that the effect's cleanup,
+  // which StrictMode runs once on mount, never leaves a revoked URL on the page.
+  const [url, setUrl] = useState<string>();
+  useEffect(() => {
+    const made = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+    setUrl(made);
+    return () => URL.revokeObjectURL(made);
+  }, [bytes, type]);
+  if (!url) return null;
+  return (
+    <div className="revealed">
+      <p data-testid="revealed-file">
+        <strong>{name}</strong> <span className="muted">({describeSize(bytes.length)})</span>
+      </p>
+      <a className="button" href={url} download={name} data-testid="download-file">
+        Download the file
+      </a>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+// The site's few pages, chosen by pathname: no router library for three routes. The static host
+// and the dev server both answer every path with index.html.
+
+export type Route =
+  | { page: "home" }
+  | { page: "open"; binId: string }
+  | { page: "manage"; binId: string }
+  | { page: "not-found" };
+
+const BIN_ID = "[A-Za-z0-9_-]{22}";
+const OPEN = new RegExp(`^/b/(${BIN_ID})/?$`);
+const MANAGE = new RegExp(`^/b/(${BIN_ID})/manage/?$`);
+
+export function routeOf(pathname: string): Route {
+  if (pathname === "/" || pathname === "/index.html") return { page: "home" };
+  const open = OPEN.exec(pathname);
+  if (open) return { page: "open", binId: open[1]! };
+  const manage = MANAGE.exec(pathname);
+  if (manage) return { page: "manage", binId: manage[1]! };
+  return { page: "not-found" };
+}

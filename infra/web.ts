@@ -1,7 +1,14 @@
+import { securityHeaders } from "../packages/web/security-headers";
 import { api } from "./api";
+import { viewerResponseInjection } from "./lib/site-headers";
 
 export const web = new sst.aws.StaticSite("Web", {
   path: "packages/web",
   build: { command: "npm run build", output: "dist" },
   environment: { VITE_API_URL: api.url, VITE_STAGE: $app.stage },
+  // Real headers on every response (the <meta> tags in the page are the fallback): CSP with
+  // frame-ancestors, Referrer-Policy: no-referrer, and no-store on HTML, which every bin page is.
+  edge: {
+    viewerResponse: { injection: api.url.apply((url) => viewerResponseInjection(securityHeaders(url))) },
+  },
 });

@@ -19,9 +19,13 @@ export function contentSecurityPolicy(apiUrl: string, options: { devServer?: boo
   ].join("; ");
 }
 
-export function securityHeaders(apiUrl: string): Record<string, string> {
+/** `devServer` allows Vite's HMR websocket; the deployed site (infra/web.ts) sends the strict form. */
+export function securityHeaders(
+  apiUrl: string,
+  options: { devServer?: boolean } = {},
+): Record<string, string> {
   return {
-    "Content-Security-Policy": contentSecurityPolicy(apiUrl, { devServer: true }),
+    "Content-Security-Policy": contentSecurityPolicy(apiUrl, options),
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",

@@ -25,7 +25,7 @@ export default defineConfig(({ command }) => {
   return {
     oxc: { jsx: { runtime: "automatic" } },
     plugins: [securityMeta(apiUrl, command === "serve")],
-    server: { headers: securityHeaders(apiUrl), strictPort: true },
+    server: { headers: securityHeaders(apiUrl, { devServer: true }), strictPort: true },
     preview: { headers: securityHeaders(apiUrl) },
     build: { sourcemap: false },
   };

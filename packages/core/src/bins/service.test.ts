@@ -261,6 +261,28 @@ describe("creating", () => {
     expect(await outcome(bins.create(CreateBinInput.parse(forA), origin))).toBe("conflict:condition_failed");
   });
 
+  test("with KMS down, create is SERVICE_UNAVAILABLE and stores nothing; reading needs no KMS", async () => {
+    const { bins } = setup();
+    const ready = await createTestBin(bins, origin);
+    const issued = await bins.issueKey(origin);
+    const { sealForCreate } = await import("./testing");
+    const { CreateBinInput } = await import("./schemas");
+    const { wire } = await sealForCreate(issued);
+    const rule = emulator.faults.add({ kind: "unavailable", mode: "status503" });
+    try {
+      expect(await outcome(bins.create(CreateBinInput.parse(wire), origin))).toBe(
+        "unavailable:kms_unavailable",
+      );
+      expect(await outcome(bins.issueKey(origin))).toBe("unavailable:kms_unavailable");
+      expect(await rawItem(issued.binId)).toBeNull();
+      expect(await bins.get({ binId: ready.binId })).toMatchObject({ exists: true });
+      expect(await outcome(bins.reveal(revealInput(ready.binId, ready.sealed.readProof)))).toBe("ok");
+    } finally {
+      emulator.faults.remove(rule);
+    }
+    expect(await outcome(bins.create(CreateBinInput.parse(wire), origin))).toBe("ok");
+  });
+
   test("issueKey and create are rate-limited per source IP", async () => {
     const { bins } = setup({
       rateLimits: { issueKey: { max: 3, windowSeconds: 60 }, create: { max: 2, windowSeconds: 60 } },

@@ -5,6 +5,7 @@ import { type BinItem, type Db, deleteBinIfOwned, guard, replaceBinContent, take
 import { CofferError, isCofferError } from "../errors";
 import type { Kms } from "../kms";
 import type { RateLimiter, RateLimitRule } from "../rate-limit";
+import { binGone, binKeyRefused, binReadRaced, binVersionStale, readProofRefused } from "./refusals";
 import { assertCommitmentsMatch, binContext, commitmentFromWrappedKey, requireWrappedKey } from "./proof";
 import {
   BIN_ID_BYTES,
@@ -46,22 +47,6 @@ export type BinMetadata =
 const b64 = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
 const hashReadProof = (proof: Uint8Array) => createHash("sha256").update(proof).digest("base64url");
-
-// One message for missing, expired and burned bins, so that a caller learns nothing from the difference.
-const gone = () =>
-  new CofferError(
-    "not_found",
-    "This bin does not exist: it expired, was deleted, or has been read as many times as allowed.",
-    {
-      reason: "bin_gone",
-    },
-  );
-const stale = () =>
-  new CofferError(
-    "conflict",
-    "The bin changed since you loaded it. Reload it, then apply your change again.",
-    { reason: "bin_version_stale" },
-  );
 
 export function createBinService({
   db,
@@ -107,14 +92,9 @@ export function createBinService({
       assertCommitmentsMatch(commitment, input.manageCommitment);
       return commitment;
     } catch (error) {
-      if (!isCofferError(error, "forbidden")) throw error;
-      throw new CofferError(
-        "forbidden",
-        "This key was not issued for this bin, or does not match it. Start again from the create page.",
-        {
-          reason: "bin_key_refused",
-        },
-      );
+      // Only a refused proof is the caller's to fix; a KMS or IAM failure must surface as itself.
+      if (isCofferError(error, "forbidden") && error.reason === "manage_proof_refused") throw binKeyRefused();
+      throw error;
     }
   }
 
@@ -182,23 +162,9 @@ export function createBinService({
   /** Only to word the refusal well: whether a read was taken was decided by the write alone. */
   async function whyNoRead(binId: string, readProofHash: string): Promise<CofferError> {
     const item = await readLiveBin(binId);
-    if (!item) return gone();
-    if (item.readProofHash === readProofHash) {
-      return new CofferError("conflict", "The bin changed while it was being read. Try again.", {
-        reason: "bin_read_raced",
-      });
-    }
-    return item.passphraseSalt
-      ? new CofferError("forbidden", "Wrong passphrase. Nothing was used up: check it and try again.", {
-          reason: "bin_passphrase_wrong",
-        })
-      : new CofferError(
-          "forbidden",
-          "This link does not open this bin. Check that you copied all of it, including the part after #.",
-          {
-            reason: "bin_read_proof_wrong",
-          },
-        );
+    if (!item) return binGone();
+    if (item.readProofHash === readProofHash) return binReadRaced();
+    return readProofRefused(item.passphraseSalt !== undefined);
   }
 
   /** Proves ownership from the wrapped key against the stored commitment, in constant time. */
@@ -215,9 +181,9 @@ export function createBinService({
   async function update(input: UpdateBinInput) {
     requireWrappedKey(input.wrappedKey);
     const item = await readLiveBin(input.binId);
-    if (!item) throw gone();
+    if (!item) throw binGone();
     await assertOwner(item, input.wrappedKey);
-    if (item.version !== input.version) throw stale();
+    if (item.version !== input.version) throw binVersionStale();
     const replaced = await replaceBinContent(db, {
       binId: input.binId,
       expectedVersion: input.version,
@@ -231,17 +197,17 @@ export function createBinService({
         readProofHash: hashReadProof(input.readProof),
       },
     });
-    if (!replaced) throw stale();
+    if (!replaced) throw binVersionStale();
     return { binId: input.binId, version: input.version + 1 };
   }
 
   async function remove(input: DeleteBinInput) {
     requireWrappedKey(input.wrappedKey);
     const item = await readLiveBin(input.binId);
-    if (!item) throw gone();
+    if (!item) throw binGone();
     await assertOwner(item, input.wrappedKey);
     if (!(await deleteBinIfOwned(db, { binId: input.binId, manageCommitment: item.manageCommitment })))
-      throw gone();
+      throw binGone();
     return { binId: input.binId, deleted: true as const };
   }
 

@@ -1,0 +1,203 @@
+import { KMSClient } from "@aws-sdk/client-kms";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { type CofferClient, createCofferClient } from "@coffer/client";
+import { sealForCreate } from "../../core/src/bins/testing";
+import { startTestStack } from "@coffer/local/test";
+import { kmsStatements, type KmsStatement } from "../../../infra/lib/policies";
+import { functionFor, kmsCapabilitiesOf, type ProcedurePath, procedureRoutes } from "./routes";
+
+// Least privilege, checked against reality: every procedure is run for real, every KMS request it
+// makes is observed (action, key, context), and each must be allowed by the IAM statements that
+// infra derives for its function from the route table. Every capability a procedure declares must
+// be used, so no function holds an action that its procedures do not need.
+
+interface KmsRequest {
+  actions: string[];
+  keyArn: string | undefined;
+  context: Record<string, string>;
+}
+
+const actionsOf: Record<string, string[]> = {
+  GenerateDataKey: ["kms:GenerateDataKey"],
+  GenerateDataKeyWithoutPlaintext: ["kms:GenerateDataKeyWithoutPlaintext"],
+  Decrypt: ["kms:Decrypt"],
+  ReEncrypt: ["kms:ReEncryptFrom", "kms:ReEncryptTo"],
+  DescribeKey: ["kms:DescribeKey"],
+  Encrypt: ["kms:Encrypt"],
+  GetPublicKey: ["kms:GetPublicKey"],
+};
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let client: CofferClient;
+let observed: KmsRequest[] = [];
+
+beforeAll(async () => {
+  vi.spyOn(console, "error").mockImplementation(() => {});
+  stack = await startTestStack();
+  client = createCofferClient({
+    url: stack.gateway.url,
+    token: await stack.mintToken({
+      name: "all",
+      scopes: ["datakey", "encrypt", "decrypt", "rewrap", "admin"],
+    }),
+  });
+  // Observe (not replace) every KMS request the handlers send, with the key that answered it.
+  const send = KMSClient.prototype.send;
+  vi.spyOn(KMSClient.prototype, "send").mockImplementation(async function (this: KMSClient, command: never) {
+    const output = (await (send as (c: unknown) => Promise<{ KeyId?: string }>).call(this, command)) ?? {};
+    const { constructor, input } = command as {
+      constructor: { name: string };
+      input: Record<string, unknown>;
+    };
+    const operation = constructor.name.replace(/Command$/, "");
+    const context = (input.EncryptionContext ?? input.DestinationEncryptionContext ?? {}) as Record<
+      string,
+      string
+    >;
+    const keyArn = output.KeyId ?? (input.KeyId as string | undefined);
+    observed.push({ actions: actionsOf[operation] ?? [`kms:${operation}`], keyArn, context });
+    return output;
+  } as never);
+});
+afterAll(() => stack.stop());
+
+const fresh = () => ({ run: `${Date.now()}-${Math.random()}` });
+const b64 = (text: string) => Buffer.from(text).toString("base64url");
+
+async function issuedBin() {
+  const issued = await client.bins.issueKey.mutate();
+  const { wire } = await sealForCreate(issued, { maxReads: 5 });
+  return { issued, wire };
+}
+
+/** For each procedure: setup (not observed), then the call whose KMS requests are observed. */
+const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = {
+  health: async () => () => client.health.query(),
+  "keys.dataKey": async () => () => client.keys.dataKey.mutate({ keyName: "default", context: fresh() }),
+  "keys.decryptDataKey": async () => {
+    const context = fresh();
+    const { wrappedKey } = await client.keys.dataKey.mutate({
+      keyName: "default",
+      context,
+      plaintext: false,
+    });
+    return () => client.keys.decryptDataKey.mutate({ keyName: "default", wrappedKey, context });
+  },
+  "crypto.encrypt": async () => () =>
+    client.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x"), context: fresh() }),
+  "crypto.encryptBatch": async () => () =>
+    client.crypto.encryptBatch.mutate({ items: [{ keyName: "pii", plaintext: b64("x"), context: fresh() }] }),
+  "crypto.decrypt": async () => {
+    const context = fresh();
+    const { envelope } = await client.crypto.encrypt.mutate({
+      keyName: "default",
+      plaintext: b64("x"),
+      context,
+    });
+    return () => client.crypto.decrypt.mutate({ envelope, context });
+  },
+  "crypto.decryptBatch": async () => {
+    const context = fresh();
+    const { envelope } = await client.crypto.encrypt.mutate({
+      keyName: "default",
+      plaintext: b64("x"),
+      context,
+    });
+    return () => client.crypto.decryptBatch.mutate({ items: [{ envelope, context }] });
+  },
+  "crypto.rewrap": async () => {
+    const { envelope } = await client.crypto.encrypt.mutate({
+      keyName: "default",
+      plaintext: b64("x"),
+      context: fresh(),
+    });
+    return () => client.crypto.rewrap.mutate({ envelope });
+  },
+  "records.put": async () => () =>
+    client.records.put.mutate({ keyName: "default", plaintext: b64("x"), context: fresh() }),
+  "records.get": async () => {
+    const { recordId } = await client.records.put.mutate({
+      keyName: "default",
+      plaintext: b64("x"),
+      context: fresh(),
+    });
+    return () => client.records.get.query({ recordId });
+  },
+  "records.delete": async () => {
+    const { recordId } = await client.records.put.mutate({ keyName: "default", plaintext: b64("x") });
+    return () => client.records.delete.mutate({ recordId });
+  },
+  "bins.issueKey": async () => () => client.bins.issueKey.mutate(),
+  "bins.create": async () => {
+    const { wire } = await issuedBin();
+    return () => client.bins.create.mutate(wire);
+  },
+  "bins.get": async () => {
+    const { wire } = await issuedBin();
+    await client.bins.create.mutate(wire);
+    return () => client.bins.get.query({ binId: wire.binId });
+  },
+  "bins.reveal": async () => {
+    const { wire } = await issuedBin();
+    await client.bins.create.mutate(wire);
+    return () => client.bins.reveal.mutate({ binId: wire.binId, readProof: wire.readProof });
+  },
+  "bins.update": async () => {
+    const { wire } = await issuedBin();
+    const { version } = await client.bins.create.mutate(wire);
+    const { binId, wrappedKey, kind, ciphertext, iv, readProof } = wire;
+    return () => client.bins.update.mutate({ binId, wrappedKey, version, kind, ciphertext, iv, readProof });
+  },
+  "bins.delete": async () => {
+    const { wire } = await issuedBin();
+    await client.bins.create.mutate(wire);
+    return () => client.bins.delete.mutate({ binId: wire.binId, wrappedKey: wire.wrappedKey });
+  },
+  "admin.tokens.create": async () => () =>
+    client.admin.tokens.create.mutate({ name: "lp", scopes: ["encrypt"] }),
+  "admin.tokens.list": async () => () => client.admin.tokens.list.query(),
+  "admin.tokens.revoke": async () => {
+    const { tokenId } = await client.admin.tokens.create.mutate({ name: "lp2", scopes: ["encrypt"] });
+    return () => client.admin.tokens.revoke.mutate({ tokenId });
+  },
+};
+
+/** A tiny IAM evaluator for the statements infra builds: action, resource and StringEquals on the context. */
+function allows(statements: KmsStatement<string>[], action: string, request: KmsRequest): boolean {
+  return statements.some(
+    (statement) =>
+      statement.actions.includes(action) &&
+      request.keyArn !== undefined &&
+      statement.resources.includes(request.keyArn) &&
+      (statement.conditions ?? []).every((condition) => {
+        const key = condition.variable.replace(/^kms:EncryptionContext:/, "");
+        return condition.test === "StringEquals" && condition.values.includes(request.context[key] ?? "");
+      }),
+  );
+}
+
+test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
+  "%s: every KMS request is allowed, and every declared capability is used",
+  async (path) => {
+    expect(exercises[path], `no exercise for ${path}`).toBeDefined();
+    const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
+    const run = await exercises[path]();
+    observed = [];
+    await run();
+    const requests = observed;
+
+    const fn = functionFor(path)!;
+    const functionPolicy = kmsStatements(kmsCapabilitiesOf(fn), keys);
+    for (const request of requests) {
+      for (const action of request.actions)
+        expect(allows(functionPolicy, action, request), `${path}: ${action} on ${request.keyArn}`).toBe(true);
+    }
+    for (const capability of procedureRoutes[path].kms) {
+      const needed = kmsStatements([capability], keys);
+      const used = requests.some((request) =>
+        request.actions.some((action) => allows(needed, action, request)),
+      );
+      expect(used, `${path} declares ${capability} but never used it`).toBe(true);
+    }
+  },
+);

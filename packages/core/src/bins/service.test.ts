@@ -32,7 +32,9 @@ afterAll(async () => {
 const origin = { sourceIp: "192.0.2.10" };
 const roomy = { max: 10_000, windowSeconds: 60 };
 
-function setup(options: { rateLimits?: { issueKey: typeof roomy; create: typeof roomy } } = {}) {
+function setup(
+  options: { rateLimits?: { issueKey: typeof roomy; create: typeof roomy; manage: typeof roomy } } = {},
+) {
   const clock = manualClock(1_700_000_000_000);
   const bins = createBinService({
     db: table.db,
@@ -40,7 +42,7 @@ function setup(options: { rateLimits?: { issueKey: typeof roomy; create: typeof 
     clock,
     keyId,
     rateLimiter: createRateLimiter({ db: table.db, clock }),
-    rateLimits: options.rateLimits ?? { issueKey: roomy, create: roomy },
+    rateLimits: options.rateLimits ?? { issueKey: roomy, create: roomy, manage: roomy },
   });
   return { bins, clock };
 }
@@ -185,9 +187,11 @@ describe("reading", () => {
     expect(await outcome(bins.reveal(revealInput(bin.binId, bin.sealed.readProof)))).toBe(
       "not_found:bin_gone",
     );
-    expect(await outcome(bins.update(await updateInput(bin, "late")))).toBe("not_found:bin_gone");
+    expect(await outcome(bins.update(await updateInput(bin, "late"), origin))).toBe("not_found:bin_gone");
     expect(
-      await outcome(bins.delete({ binId: bin.binId, wrappedKey: Buffer.from(bin.wrappedKey, "base64url") })),
+      await outcome(
+        bins.delete({ binId: bin.binId, wrappedKey: Buffer.from(bin.wrappedKey, "base64url") }, origin),
+      ),
     ).toBe("not_found:bin_gone");
     expect((await rawItem(bin.binId))?.readsLeft).toBe(5);
   });
@@ -283,9 +287,13 @@ describe("creating", () => {
     expect(await outcome(bins.create(CreateBinInput.parse(wire), origin))).toBe("ok");
   });
 
-  test("issueKey and create are rate-limited per source IP", async () => {
+  test("issueKey, create, update and delete are rate-limited per source IP", async () => {
     const { bins } = setup({
-      rateLimits: { issueKey: { max: 3, windowSeconds: 60 }, create: { max: 2, windowSeconds: 60 } },
+      rateLimits: {
+        issueKey: { max: 3, windowSeconds: 60 },
+        create: { max: 2, windowSeconds: 60 },
+        manage: { max: 2, windowSeconds: 60 },
+      },
     });
     const issued = await Promise.all([0, 1, 2].map(() => bins.issueKey({ sourceIp: "198.51.100.1" })));
     expect(await outcome(bins.issueKey({ sourceIp: "198.51.100.1" }))).toBe("rate_limited:rate_limited");
@@ -300,6 +308,16 @@ describe("creating", () => {
         ),
       );
     expect(results).toEqual(["ok", "ok", "rate_limited:rate_limited"]);
+    // Guessing wrapped keys for a known bin id costs KMS calls, so it is budgeted too.
+    const garbage = { binId: issued[0]!.binId, wrappedKey: Buffer.alloc(64, 7) };
+    const attacker = { sourceIp: "198.51.100.66" };
+    const attempts = [];
+    for (let i = 0; i < 3; i++) attempts.push(await outcome(bins.delete(garbage, attacker)));
+    expect(attempts).toEqual([
+      "forbidden:manage_proof_refused",
+      "forbidden:manage_proof_refused",
+      "rate_limited:rate_limited",
+    ]);
   });
 });
 
@@ -308,7 +326,7 @@ describe("managing", () => {
     const { bins } = setup();
     const bin = await createTestBin(bins, origin);
     const inputs = await Promise.all(Array.from({ length: 20 }, (_, i) => updateInput(bin, `edit ${i}`)));
-    const results = await Promise.all(inputs.map((input) => outcome(bins.update(input))));
+    const results = await Promise.all(inputs.map((input) => outcome(bins.update(input, origin))));
     expect(results.filter((r) => r === "ok")).toHaveLength(1);
     expect(results.filter((r) => r === "conflict:bin_version_stale")).toHaveLength(19);
     const winner = results.indexOf("ok");
@@ -339,12 +357,18 @@ describe("managing", () => {
     const badKeys = { wrong: b64(tampered), foreign: other.wrappedKey, missing: undefined, empty: "" };
     for (const [name, wrappedKey] of Object.entries(badKeys)) {
       const update = await updateInput(bin, `hijack by ${name}`, { wrappedKey });
-      expect([name, await outcome(bins.update(update))]).toEqual([name, "forbidden:manage_proof_refused"]);
+      expect([name, await outcome(bins.update(update, origin))]).toEqual([
+        name,
+        "forbidden:manage_proof_refused",
+      ]);
       const remove = {
         binId: bin.binId,
         wrappedKey: wrappedKey === undefined ? undefined : Buffer.from(wrappedKey, "base64url"),
       };
-      expect([name, await outcome(bins.delete(remove))]).toEqual([name, "forbidden:manage_proof_refused"]);
+      expect([name, await outcome(bins.delete(remove, origin))]).toEqual([
+        name,
+        "forbidden:manage_proof_refused",
+      ]);
     }
     expect(await rawItem(bin.binId)).toEqual(before);
   });
@@ -352,20 +376,22 @@ describe("managing", () => {
   test("the owner updates (a reader then gets the new content) and deletes", async () => {
     const { bins } = setup();
     const bin = await createTestBin(bins, origin, { maxReads: 2 });
-    expect(await bins.update(await updateInput(bin, "second draft"))).toEqual({
+    expect(await bins.update(await updateInput(bin, "second draft"), origin)).toEqual({
       binId: bin.binId,
       version: 2,
     });
-    expect(await outcome(bins.update(await updateInput(bin, "stale draft")))).toBe(
+    expect(await outcome(bins.update(await updateInput(bin, "stale draft"), origin))).toBe(
       "conflict:bin_version_stale",
     );
     expect(await bins.get({ binId: bin.binId })).toMatchObject({ version: 2, readsLeft: 2 });
     expect(
-      await bins.delete({ binId: bin.binId, wrappedKey: Buffer.from(bin.wrappedKey, "base64url") }),
+      await bins.delete({ binId: bin.binId, wrappedKey: Buffer.from(bin.wrappedKey, "base64url") }, origin),
     ).toEqual({ binId: bin.binId, deleted: true });
     expect(await bins.get({ binId: bin.binId })).toEqual({ exists: false });
     expect(
-      await outcome(bins.delete({ binId: bin.binId, wrappedKey: Buffer.from(bin.wrappedKey, "base64url") })),
+      await outcome(
+        bins.delete({ binId: bin.binId, wrappedKey: Buffer.from(bin.wrappedKey, "base64url") }, origin),
+      ),
     ).toBe("not_found:bin_gone");
   });
 });

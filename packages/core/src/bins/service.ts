@@ -23,7 +23,7 @@ export interface BinServiceDeps {
   /** The catalog's `bins` key (ARN or alias). */
   keyId: string;
   rateLimiter: RateLimiter;
-  rateLimits?: Record<"issueKey" | "create", RateLimitRule>;
+  rateLimits?: Record<keyof typeof limits.binRateLimits, RateLimitRule>;
 }
 
 /** Where a request came from; only the source IP, for the rate limit. */
@@ -178,8 +178,9 @@ export function createBinService({
     assertCommitmentsMatch(Buffer.from(item.manageCommitment, "base64url"), commitment);
   }
 
-  async function update(input: UpdateBinInput) {
+  async function update(input: UpdateBinInput, origin: RequestOrigin) {
     requireWrappedKey(input.wrappedKey);
+    await rateLimiter.consume("bins.manage", origin.sourceIp, rateLimits.manage);
     const item = await readLiveBin(input.binId);
     if (!item) throw binGone();
     await assertOwner(item, input.wrappedKey);
@@ -201,8 +202,9 @@ export function createBinService({
     return { binId: input.binId, version: input.version + 1 };
   }
 
-  async function remove(input: DeleteBinInput) {
+  async function remove(input: DeleteBinInput, origin: RequestOrigin) {
     requireWrappedKey(input.wrappedKey);
+    await rateLimiter.consume("bins.manage", origin.sourceIp, rateLimits.manage);
     const item = await readLiveBin(input.binId);
     if (!item) throw binGone();
     await assertOwner(item, input.wrappedKey);

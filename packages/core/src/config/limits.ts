@@ -36,5 +36,7 @@ export const limits = {
   binRateLimits: {
     issueKey: { max: 30, windowSeconds: 60 },
     create: { max: 30, windowSeconds: 60 },
+    /** update and delete: public too, and each costs a KMS Decrypt even for a wrong key. */
+    manage: { max: 60, windowSeconds: 60 },
   },
 } as const;

@@ -18,6 +18,10 @@ export const binsRouter = {
     .mutation(({ ctx, input }) => ctx.services.bins.create(input, { sourceIp: ctx.request.sourceIp })),
   get: publicProcedure.input(GetBinInput).query(({ ctx, input }) => ctx.services.bins.get(input)),
   reveal: publicProcedure.input(RevealBinInput).mutation(({ ctx, input }) => ctx.services.bins.reveal(input)),
-  update: publicProcedure.input(UpdateBinInput).mutation(({ ctx, input }) => ctx.services.bins.update(input)),
-  delete: publicProcedure.input(DeleteBinInput).mutation(({ ctx, input }) => ctx.services.bins.delete(input)),
+  update: publicProcedure
+    .input(UpdateBinInput)
+    .mutation(({ ctx, input }) => ctx.services.bins.update(input, { sourceIp: ctx.request.sourceIp })),
+  delete: publicProcedure
+    .input(DeleteBinInput)
+    .mutation(({ ctx, input }) => ctx.services.bins.delete(input, { sourceIp: ctx.request.sourceIp })),
 };

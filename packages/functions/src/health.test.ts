@@ -15,6 +15,11 @@ test("health reports KMS and DynamoDB up, with latencies, the stage and the vers
   expect(report.checks.kms!.latencyMs).toBeGreaterThanOrEqual(0);
 });
 
+test("API answers are never cached", async () => {
+  const response = await fetch(`${stack.gateway.url}/api/health`);
+  expect(response.headers.get("cache-control")).toBe("no-store");
+});
+
 test("when KMS is down, health says so with HTTP 503 and the gateway keeps serving", async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
   const rule = stack.kms.faults.add({ kind: "unavailable", mode: "refuse" });

@@ -1,5 +1,6 @@
 import { limits } from "../config";
-import { base64url, z } from "../schemas";
+import * as z from "zod/mini";
+import { base64url } from "../schemas";
 
 // The secure-bin API's inputs (DESIGN §3, §6). Every binary value has its exact or maximum size
 // here, so an oversized request is refused before any KMS or DynamoDB work.

@@ -14,8 +14,8 @@ export const idempotencySchema = {
   },
   indexes: {
     byKey: {
-      pk: { field: "pk", composite: ["tokenId", "idempotencyKey"] },
-      sk: { field: "sk", composite: [] },
+      pk: { field: "pk", composite: ["tokenId", "idempotencyKey"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
     },
   },
 } as const;

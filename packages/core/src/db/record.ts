@@ -14,7 +14,10 @@ export const recordSchema = {
     expiresAt: { type: "number" },
   },
   indexes: {
-    byId: { pk: { field: "pk", composite: ["recordId"] }, sk: { field: "sk", composite: [] } },
+    byId: {
+      pk: { field: "pk", composite: ["recordId"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
+    },
   },
 } as const;
 

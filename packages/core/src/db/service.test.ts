@@ -33,3 +33,16 @@ test("a second create of the same id is a conflict", async () => {
   const error = await create().catch((e: unknown) => e);
   expect(isCofferError(error, "conflict")).toBe(true);
 });
+
+test("ids differing only in letter case are different items (base64url is case-sensitive)", async () => {
+  const make = (recordId: string, byte: number) =>
+    table.db.entities.record
+      .create({ recordId, keyName: "default", envelope: Uint8Array.of(byte), sizeBytes: 1, createdAt: 1 })
+      .go();
+  await make("CaseSensitiveId_aaaaaa", 1);
+  await make("casesensitiveid_AAAAAA", 2);
+  const upper = await table.db.entities.record.get({ recordId: "CaseSensitiveId_aaaaaa" }).go();
+  const lower = await table.db.entities.record.get({ recordId: "casesensitiveid_AAAAAA" }).go();
+  expect([...(upper.data!.envelope as Uint8Array)]).toEqual([1]);
+  expect([...(lower.data!.envelope as Uint8Array)]).toEqual([2]);
+});

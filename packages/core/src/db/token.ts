@@ -17,11 +17,14 @@ export const tokenSchema = {
     revokedAt: { type: "number" },
   },
   indexes: {
-    byId: { pk: { field: "pk", composite: ["tokenId"] }, sk: { field: "sk", composite: [] } },
+    byId: {
+      pk: { field: "pk", composite: ["tokenId"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
+    },
     all: {
       index: "gsi1",
-      pk: { field: "gsi1pk", composite: [] },
-      sk: { field: "gsi1sk", composite: ["createdAt", "tokenId"] },
+      pk: { field: "gsi1pk", composite: [], casing: "none" },
+      sk: { field: "gsi1sk", composite: ["createdAt", "tokenId"], casing: "none" },
     },
   },
 } as const;

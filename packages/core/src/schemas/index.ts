@@ -1,14 +1,14 @@
-import { z } from "zod/mini";
-import { en } from "zod/locales";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { dataKeyNames } from "../config";
 import { assertValidContext } from "../crypto";
 import { CofferError } from "../errors";
 
 // zod/mini keeps the Lambda bundles small (DESIGN §8); it ships without messages, so load English
-// ones once: "Too big: expected string to have <=64 characters" beats "Invalid input".
+// ones once: "Too big: expected string to have <=64 characters" beats "Invalid input". Import zod
+// as `import * as z from "zod/mini"` in each schema file: a namespace re-exported from here would
+// defeat tree-shaking and pull all of zod (~430 KB) into the Lambda bundles.
 z.config(en());
-
-export { z };
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 

@@ -25,5 +25,7 @@ export function createLambdaHandler(fn: FunctionName) {
         authorization: event.headers.authorization,
       }),
     onError: ({ error, path, ctx }) => logError({ error, path, requestId: ctx?.request.requestId }),
+    // Answers carry plaintext, keys and bin metadata: no cache, shared or private, may keep them.
+    responseMeta: () => ({ headers: { "cache-control": "no-store" } }),
   });
 }

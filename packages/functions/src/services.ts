@@ -10,6 +10,7 @@ import { createDataKeyService } from "@coffer/core/keys";
 import type { Kms } from "@coffer/core/kms";
 import { createRateLimiter } from "@coffer/core/rate-limit";
 import { createRecordService } from "@coffer/core/records";
+import { buildOnFirstUse } from "@coffer/core/lazy";
 import { createTokenService } from "@coffer/core/tokens";
 
 /** Everything the services need from the outside world; the handler and the tests build it. */
@@ -24,34 +25,39 @@ export interface Ports {
   keyIds: Record<string, string>;
 }
 
+/** Each service is built on first use, so a function builds only what its procedures touch. */
 export function createServices(ports: Ports) {
   const { kms, dynamo, tableName, clock, stage, version, keyIds } = ports;
   const db = createDb({ client: createDocumentClient(dynamo), table: tableName });
   const dataKeyIds = Object.fromEntries(dataKeyNames.map((name) => [name, keyIds[name]!]));
-  // One envelope crypto per cold start: its data-key caches are what keep KMS calls rare.
-  const crypto = createEnvelopeCrypto({ kms, clock, keys: createStaticKeyRing(dataKeyIds) });
-  return {
-    tokens: createTokenService({ db, clock }),
-    dataKeys: createDataKeyService({ kms, keyIds: dataKeyIds }),
-    encryption: createEncryptionService({ crypto }),
-    records: createRecordService({ db, crypto, clock }),
-    bins: createBinService({
-      db,
-      kms,
-      clock,
-      keyId: keyIds.bins ?? "alias/missing",
-      rateLimiter: createRateLimiter({ db, clock }),
-    }),
-    health: createHealthService({
-      clock,
-      stage,
-      version,
-      probes: {
-        kms: () => kms.describeKey(keyIds.default ?? "alias/missing"),
-        dynamodb: () => pingTable(dynamo, tableName),
-      },
-    }),
-  };
+  const shared = buildOnFirstUse({
+    // One envelope crypto per instance: its data-key caches are what keep KMS calls rare.
+    crypto: () => createEnvelopeCrypto({ kms, clock, keys: createStaticKeyRing(dataKeyIds) }),
+  });
+  return buildOnFirstUse({
+    tokens: () => createTokenService({ db, clock }),
+    dataKeys: () => createDataKeyService({ kms, keyIds: dataKeyIds }),
+    encryption: () => createEncryptionService({ crypto: shared.crypto }),
+    records: () => createRecordService({ db, crypto: shared.crypto, clock }),
+    bins: () =>
+      createBinService({
+        db,
+        kms,
+        clock,
+        keyId: keyIds.bins ?? "alias/missing",
+        rateLimiter: createRateLimiter({ db, clock }),
+      }),
+    health: () =>
+      createHealthService({
+        clock,
+        stage,
+        version,
+        probes: {
+          kms: () => kms.describeKey(keyIds.default ?? "alias/missing"),
+          dynamodb: () => pingTable(dynamo, tableName),
+        },
+      }),
+  });
 }
 
 export type Services = ReturnType<typeof createServices>;

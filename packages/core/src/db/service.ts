@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
+import { buildOnFirstUse } from "../lazy";
 import { createBinEntity } from "./bin";
 import { createIdempotencyEntity } from "./idempotency";
 import { createRateLimitEntity } from "./rate-limit";
@@ -7,18 +8,23 @@ import { createRecordEntity } from "./record";
 import { createTokenEntity } from "./token";
 
 // Entities are built per table (not module singletons) so that tests can hold several tables in
-// one process without the entities pointing at whichever was configured last.
+// one process without the entities pointing at whichever was configured last, and on first use,
+// so that a function builds only the entities its requests touch.
 export function createDb({ client, table }: { client: DynamoDBDocumentClient; table: string }) {
   const config = { client, table };
-  const entities = {
-    token: createTokenEntity(config),
-    record: createRecordEntity(config),
-    idempotency: createIdempotencyEntity(config),
-    bin: createBinEntity(config),
-    rateLimit: createRateLimitEntity(config),
-  };
-  const service = new Service(entities, config);
-  return { entities, service, table };
+  const entities = buildOnFirstUse({
+    token: () => createTokenEntity(config),
+    record: () => createRecordEntity(config),
+    idempotency: () => createIdempotencyEntity(config),
+    bin: () => createBinEntity(config),
+    rateLimit: () => createRateLimitEntity(config),
+  });
+  return buildOnFirstUse({
+    entities: () => entities,
+    /** For transactions, which span these entities (records.put with an idempotency key). */
+    service: () => new Service({ record: entities.record, idempotency: entities.idempotency }, config),
+    table: () => table,
+  });
 }
 
 export type Db = ReturnType<typeof createDb>;

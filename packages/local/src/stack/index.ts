@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { createDynamoClient, ensureTable } from "@coffer/core/db";
+import { functionRoutes } from "@coffer/functions/routes";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../dynamodb";
 import { type Gateway, type GatewayOptions, startGateway } from "../gateway";
 import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../kms";
@@ -16,6 +17,8 @@ export interface LocalStackOptions {
   tableName?: string;
   ports?: { kms?: number; dynamodb?: number; gateway?: number };
   onRequest?: GatewayOptions["onRequest"];
+  /** More functions for the gateway to serve beside the route table's (the benchmark's echo). */
+  extraFunctions?: GatewayOptions["functions"];
 }
 
 export interface LocalStack {
@@ -78,6 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...sstLinkEnvironment({ stage, tableName, keyArns, sealArn: provisioned.seal.arn }),
       },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      ...(options.extraFunctions ? { functions: { ...functionRoutes, ...options.extraFunctions } } : {}),
     });
     stoppers.push(() => gateway.close());
 

@@ -1,0 +1,15 @@
+// The baseline for the HTTP benchmark: a bare tRPC procedure that echoes its input, served by the
+// same gateway through the same Lambda adapter, with the same kind of zod/mini input as
+// crypto.encrypt. Everything crypto.encrypt costs beyond it is Coffer's own work.
+import { initTRPC } from "@trpc/server";
+import { awsLambdaRequestHandler } from "@trpc/server/adapters/aws-lambda";
+import * as z from "zod/mini";
+
+const t = initTRPC.create();
+const router = t.router({
+  echo: t.procedure
+    .input(z.object({ keyName: z.string(), plaintext: z.string() }))
+    .mutation(({ input }) => ({ plaintext: input.plaintext })),
+});
+
+export const handler = awsLambdaRequestHandler({ router });

@@ -1,6 +1,7 @@
 // The encryption context: its rules, its one canonical byte encoding, and the KMS context derived
 // from it. The canonical bytes sit in every envelope header (and so in the GCM AAD); one context
 // must have exactly one encoding, or equal contexts could fail to match and unequal ones could.
+import { isUtf8 } from "node:buffer";
 import { limits } from "../config";
 import type { EncryptionContext } from "../kms";
 import { invalidContext, malformed } from "./errors";
@@ -13,7 +14,6 @@ export const reservedContextPrefixes = ["coffer:", "aws:"] as const;
 export const KEY_NAME_ENTRY = "coffer:key";
 export const KEY_VERSION_ENTRY = "coffer:version";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // With the u flag a proper surrogate pair is one code point, so this matches only lone halves,
 // which UTF-8 cannot carry (they would silently become U+FFFD and two contexts could collide).
 const LONE_SURROGATE = /\p{Surrogate}/u;
@@ -23,11 +23,23 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
  * Lengths count UTF-16 code units, as zod's string `.max()` does; the total counts UTF-8 bytes.
  */
 export function assertValidContext(context: EncryptionContext): void {
+  checkContext(context);
+}
+
+/** assertValidContext then encodeContext, in one pass: what encrypt and decrypt run each time. */
+export function encodeValidContext(context: EncryptionContext): Buffer {
+  const utf8Bytes = checkContext(context);
+  const keys = Object.keys(context);
+  return writeCanonical(context, keys, 2 + 4 * keys.length + utf8Bytes);
+}
+
+/** The rules of assertValidContext; returns the UTF-8 size of all keys and values. */
+function checkContext(context: EncryptionContext): number {
   if (typeof context !== "object" || context === null || Array.isArray(context)) {
     throw invalidContext("context_not_object", "The encryption context must be an object of strings.");
   }
-  const entries = Object.entries(context);
-  if (entries.length > limits.maxContextEntries) {
+  const keys = Object.keys(context);
+  if (keys.length > limits.maxContextEntries) {
     throw invalidContext(
       "context_too_many_entries",
       `The encryption context has more than ${limits.maxContextEntries} entries. Remove some.`,
@@ -35,7 +47,8 @@ export function assertValidContext(context: EncryptionContext): void {
     );
   }
   let totalBytes = 0;
-  for (const [key, value] of entries) {
+  for (const key of keys) {
+    const value = context[key];
     if (typeof value !== "string") {
       throw invalidContext("context_not_string", "Every encryption context value must be a string.");
     }
@@ -79,30 +92,56 @@ export function assertValidContext(context: EncryptionContext): void {
       { maxBytes: limits.maxContextBytes },
     );
   }
+  return totalBytes;
 }
 
 /**
  * The canonical encoding: uint16 BE count, then per entry in ascending order of the key's UTF-8
  * bytes: uint16 BE key length, key, uint16 BE value length, value. It does not check the rules
- * above, because the KMS context (with our reserved entries) goes through it too.
+ * above, because the KMS context (with our reserved entries) goes through it too. It runs on every
+ * encrypt and decrypt, so it writes strings straight into one buffer.
  */
 export function encodeContext(context: EncryptionContext): Buffer {
-  const entries = Object.entries(context).map(
-    ([key, value]) => [Buffer.from(key), Buffer.from(value)] as const,
-  );
-  entries.sort(([a], [b]) => Buffer.compare(a, b));
+  const keys = Object.keys(context);
   let size = 2;
-  for (const [key, value] of entries) size += 4 + key.length + value.length;
+  for (const key of keys) size += 4 + Buffer.byteLength(key) + Buffer.byteLength(context[key]!);
+  return writeCanonical(context, keys, size);
+}
+
+function writeCanonical(context: EncryptionContext, keys: string[], size: number): Buffer {
+  if (keys.length > 1) keys.sort(compareAsUtf8);
   const out = Buffer.allocUnsafe(size);
-  let at = out.writeUInt16BE(entries.length, 0);
-  for (const [key, value] of entries) {
-    at = out.writeUInt16BE(key.length, at);
-    at += key.copy(out, at);
-    at = out.writeUInt16BE(value.length, at);
-    at += value.copy(out, at);
+  let at = out.writeUInt16BE(keys.length, 0);
+  for (const key of keys) {
+    at = writeString(out, at, key);
+    at = writeString(out, at, context[key]!);
   }
   return out;
 }
+
+function writeString(out: Buffer, at: number, text: string): number {
+  const length = out.write(text, at + 2);
+  out.writeUInt16BE(length, at);
+  return at + 2 + length;
+}
+
+/**
+ * Orders well-formed strings as their UTF-8 bytes would be ordered, i.e. by code point. UTF-16
+ * code units already agree except that surrogates (U+D800–DFFF, which encode code points above
+ * U+FFFF) must sort after U+E000–FFFF; shifting them up fixes that.
+ */
+function compareAsUtf8(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+const codePointRank = (unit: number): number =>
+  unit >= 0xd800 ? (unit < 0xe000 ? unit + 0x2000 : unit - 0x800) : unit;
 
 /**
  * The inverse of encodeContext, and strict: it accepts only bytes that encodeContext could have
@@ -125,11 +164,8 @@ export function decodeContext(bytes: Uint8Array): Record<string, string> {
     return field;
   };
   const text = (field: Buffer, what: string): string => {
-    try {
-      return utf8.decode(field);
-    } catch {
-      throw malformed("header.context", `has a ${what} that is not valid UTF-8`);
-    }
+    if (!isUtf8(field)) throw malformed("header.context", `has a ${what} that is not valid UTF-8`);
+    return field.toString("utf8");
   };
   for (let i = 0; i < count; i++) {
     const key = take("key");

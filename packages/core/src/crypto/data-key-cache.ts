@@ -6,7 +6,15 @@ import type { DataKeyCachePolicy } from "../config";
 import type { Kms } from "../kms";
 import { kmsContextFor, type EncryptionContext } from "./context";
 import type { EnvelopeKey } from "./key-ring";
-import { createKeyLru, fetchKey, isExpired, useKey, type CachedKey, type KeyMaterial } from "./key-lru";
+import {
+  createKeyLru,
+  fetchKey,
+  isExpired,
+  keyMaterial,
+  useKey,
+  type CachedKey,
+  type KeyMaterial,
+} from "./key-lru";
 
 /** NIST SP 800-38D's limit for random 96-bit IVs, kept per data key whatever the policy says. */
 export const MAX_MESSAGES_PER_DATA_KEY = 2 ** 32;
@@ -37,7 +45,7 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
     async (): Promise<KeyMaterial> => {
       const kmsContext = kmsContextFor(key.name, key.version, context);
       const fresh = await kms.generateDataKey({ keyId: key.kmsKeyId, context: kmsContext, bits: 256 });
-      return { dataKey: fresh.plaintext, wrappedKey: fresh.wrapped };
+      return keyMaterial(fresh.plaintext, fresh.wrapped);
     };
 
   /**
@@ -118,12 +126,12 @@ function hasRoom(
   return !isExpired(entry, nowMs) && entry.messages < maxMessages && entry.bytes + plaintextBytes <= maxBytes;
 }
 
-// KMS key, key name, version and canonical context: the same as the KMS context the key was
-// wrapped under, so a key is never served to a request with another context. JSON makes the
-// first part self-delimiting; the canonical context bytes are self-delimiting too.
+// KMS key, key name, version and canonical context: what the KMS context the key was wrapped
+// under is made of, so a key is never served to a request with another context. The two strings
+// are netstrings ("<length>:<text>") and the version ends at ":", so the parts cannot run into
+// each other; the canonical context bytes are self-delimiting too.
 function entryId({ key, contextBytes }: EncryptionKeyRequest): string {
-  return (
-    JSON.stringify([key.kmsKeyId, key.name, key.version]) +
-    Buffer.from(contextBytes.buffer, contextBytes.byteOffset, contextBytes.byteLength).toString("latin1")
-  );
+  const { kmsKeyId, name, version } = key;
+  const context = Buffer.from(contextBytes.buffer, contextBytes.byteOffset, contextBytes.byteLength);
+  return `${kmsKeyId.length}:${kmsKeyId}${name.length}:${name}${version}:${context.toString("latin1")}`;
 }

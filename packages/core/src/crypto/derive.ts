@@ -1,7 +1,7 @@
 // Per-message keys. One data key serves many messages (the cache reuses it); a fresh random salt
 // per message makes each AES-GCM key single-use, so GCM's nonce limits apply per message, not
 // per data key.
-import { hkdfSync } from "node:crypto";
+import { hkdfSync, type KeyObject } from "node:crypto";
 import { COMMITMENT_BYTES } from "./format";
 
 /**
@@ -16,8 +16,8 @@ export interface MessageKeys {
   aesKey: Buffer;
   /** Public: it goes into the header. It commits the envelope to exactly one data key. */
   commitment: Buffer;
-  /** Zero-fills both (they share one buffer); call once the message is sealed or opened. */
-  wipe(): void;
+  /** Both of the above (they are views of it): zero-fill it once the message is sealed or opened. */
+  bytes: Buffer;
 }
 
 /**
@@ -25,13 +25,9 @@ export interface MessageKeys {
  * HKDF output is standard (TLS key blocks do it) and costs half of two calls (~8 µs each here).
  * Finding a second data key with the same commitment means finding an HMAC-SHA-256 collision.
  */
-export function deriveMessageKeys(dataKey: Uint8Array, salt: Uint8Array): MessageKeys {
+export function deriveMessageKeys(dataKey: Uint8Array | KeyObject, salt: Uint8Array): MessageKeys {
   const okm = Buffer.from(
     hkdfSync("sha256", dataKey, salt, MESSAGE_KEYS_LABEL, AES_KEY_BYTES + COMMITMENT_BYTES),
   );
-  return {
-    aesKey: okm.subarray(0, AES_KEY_BYTES),
-    commitment: okm.subarray(AES_KEY_BYTES),
-    wipe: () => void okm.fill(0),
-  };
+  return { aesKey: okm.subarray(0, AES_KEY_BYTES), commitment: okm.subarray(AES_KEY_BYTES), bytes: okm };
 }

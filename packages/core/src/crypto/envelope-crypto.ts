@@ -4,7 +4,7 @@
 import type { Clock } from "../clock";
 import { limits } from "../config";
 import type { Kms } from "../kms";
-import { assertValidContext, encodeContext, kmsContextFor, type EncryptionContext } from "./context";
+import { decodeContext, encodeValidContext, kmsContextFor, type EncryptionContext } from "./context";
 import { createDataKeyCache } from "./data-key-cache";
 import { assertContextMatches, openEnvelope, sealEnvelope } from "./envelope";
 import { envelopeTooLarge, plaintextTooLarge } from "./errors";
@@ -16,6 +16,7 @@ import {
   replaceKeySlot,
 } from "./format";
 import type { EnvelopeKeyRing } from "./key-ring";
+import { createNonceSource } from "./nonces";
 import { createUnwrappedKeyCache } from "./unwrapped-key-cache";
 
 /**
@@ -40,6 +41,7 @@ export type EnvelopeCrypto = ReturnType<typeof createEnvelopeCrypto>;
 
 export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
   const dataKeys = createDataKeyCache({ kms, clock });
+  const nextNonces = createNonceSource();
   const unwrappedKeys = createUnwrappedKeyCache({ kms, clock });
 
   async function encrypt(input: {
@@ -49,19 +51,21 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
   }): Promise<Buffer> {
     const { plaintext, context } = input;
     if (plaintext.byteLength > limits.maxPlaintextBytes) throw plaintextTooLarge(limits.maxPlaintextBytes);
-    assertValidContext(context);
-    const contextBytes = encodeContext(context);
+    const contextBytes = encodeValidContext(context);
     const key = await keys.encryptionKey(input.keyName);
     const request = { key, context, contextBytes, plaintextBytes: plaintext.byteLength };
-    return dataKeys.withDataKey(request, ({ dataKey, wrappedKey }) =>
-      sealEnvelope({
-        dataKey,
-        wrappedKey,
-        keyName: key.name,
-        keyVersion: key.version,
-        contextBytes,
-        plaintext,
-      }),
+    return dataKeys.withDataKey(request, ({ dataKeyObject, wrappedKey }) =>
+      sealEnvelope(
+        {
+          dataKey: dataKeyObject,
+          wrappedKey,
+          keyName: key.name,
+          keyVersion: key.version,
+          contextBytes,
+          plaintext,
+        },
+        nextNonces(),
+      ),
     );
   }
 
@@ -69,17 +73,18 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
     envelope: Uint8Array;
     context: EncryptionContext;
   }): Promise<{ plaintext: Buffer; keyName: string; keyVersion: number }> {
-    assertValidContext(input.context);
+    const { context } = input;
+    const contextBytes = encodeValidContext(context);
     if (input.envelope.byteLength > MAX_ENVELOPE_BYTES) throw envelopeTooLarge(MAX_ENVELOPE_BYTES);
     const parsed = parseEnvelope(input.envelope);
-    assertContextMatches(parsed, encodeContext(input.context));
-    const { keyName, keyVersion } = parsed;
+    assertContextMatches(parsed, contextBytes);
+    // From here on the header's context is the caller's: their canonical bytes are equal.
+    const { keyName, keyVersion, wrappedKey, keyBinding } = parsed;
     // The lifecycle hook: a version below the key's minimum is refused here, before KMS.
     const key = await keys.decryptionKey(keyName, keyVersion);
-    const kmsContext = kmsContextFor(keyName, keyVersion, parsed.context);
-    const plaintext = await unwrappedKeys.withUnwrappedKey(
-      { key, wrappedKey: parsed.wrappedKey, kmsContext },
-      (dataKey) => openEnvelope(parsed, dataKey),
+    const request = { key, keyVersion, context, wrappedKey, keyBinding };
+    const plaintext = await unwrappedKeys.withUnwrappedKey(request, ({ dataKeyObject }) =>
+      openEnvelope(parsed, dataKeyObject),
     );
     return { plaintext, keyName, keyVersion };
   }
@@ -91,7 +96,8 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
   async function rewrap(input: { envelope: Uint8Array }): Promise<Buffer> {
     if (input.envelope.byteLength > MAX_ENVELOPE_BYTES) throw envelopeTooLarge(MAX_ENVELOPE_BYTES);
     const parsed = parseEnvelope(input.envelope);
-    const { keyName, keyVersion, context } = parsed;
+    const { keyName, keyVersion } = parsed;
+    const context = decodeContext(parsed.contextBytes);
     await keys.decryptionKey(keyName, keyVersion);
     const current = await keys.encryptionKey(keyName);
     const { wrapped } = await kms.reEncrypt({

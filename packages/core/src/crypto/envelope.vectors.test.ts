@@ -8,7 +8,7 @@ import { CofferError } from "../errors";
 import { encodeContext, kmsContextFor } from "./context";
 import { deriveMessageKeys } from "./derive";
 import { openWithDataKey, sealEnvelope } from "./envelope";
-import { parseEnvelope } from "./format";
+import { keyBinding, parseEnvelope } from "./format";
 import type { VectorFile } from "./vectors/vector-file";
 
 const file: VectorFile = JSON.parse(
@@ -66,7 +66,13 @@ describe("envelope vectors", () => {
     );
     expect(envelope.toString("hex")).toBe(vector.envelope);
     expect(contextBytes.toString("hex")).toBe(vector.contextBytes);
-    expect(parseEnvelope(envelope).aad.toString("hex")).toBe(vector.aad);
+    const parsed = parseEnvelope(envelope);
+    expect(parsed.aad.toString("hex")).toBe(vector.aad);
+    expect(
+      parsed.keyBinding.equals(
+        keyBinding(vector.keyName!, contextBytes, vector.keyVersion!, bytes(vector.wrappedKey)),
+      ),
+    ).toBe(true);
     expect(kmsContextFor(vector.keyName!, vector.keyVersion!, vector.context)).toEqual(vector.kmsContext);
   });
 

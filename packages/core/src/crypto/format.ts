@@ -18,6 +18,7 @@
 //   A+6     W     wrapped data key (KMS ciphertext blob)  ┘ commitment authenticate it instead
 //   A+6+W   P     AES-256-GCM ciphertext
 //   end-16  16    GCM tag
+import { isUtf8 } from "node:buffer";
 import { decodeContext } from "./context";
 import { malformed, unknownAlgorithm, unknownVersion } from "./errors";
 
@@ -58,9 +59,13 @@ export interface HeaderFields {
 }
 
 export interface ParsedEnvelope extends HeaderFields {
-  context: Record<string, string>;
   /** Everything before the key slot: the GCM additional authenticated data. */
   aad: Buffer;
+  /**
+   * Key name, context, key version and wrapped key with their length prefixes (one contiguous
+   * range): everything that decides what KMS returns for this key slot, apart from the KMS key.
+   */
+  keyBinding: Buffer;
   ciphertext: Buffer;
   tag: Buffer;
 }
@@ -112,6 +117,25 @@ export function writeKeySlot(out: Buffer, at: number, keyVersion: number, wrappe
   return at + KEY_SLOT_FIXED_BYTES + wrappedKey.length;
 }
 
+/** The same bytes as ParsedEnvelope.keyBinding, for a key slot that is not in an envelope. */
+export function keyBinding(
+  keyName: string,
+  contextBytes: Uint8Array,
+  keyVersion: number,
+  wrappedKey: Uint8Array,
+): Buffer {
+  const name = Buffer.from(keyName);
+  const out = Buffer.allocUnsafe(
+    1 + name.length + 2 + contextBytes.length + KEY_SLOT_FIXED_BYTES + wrappedKey.length,
+  );
+  out[0] = name.length;
+  name.copy(out, 1);
+  const at = out.writeUInt16BE(contextBytes.length, 1 + name.length);
+  out.set(contextBytes, at);
+  writeKeySlot(out, at + contextBytes.length, keyVersion, wrappedKey);
+  return out;
+}
+
 /** The sizes encrypt must respect so that the envelope stays parseable. */
 export function checkFieldSizes(keyName: Buffer, wrappedKey: Uint8Array, keyVersion: number): void {
   if (keyName.length < 1 || keyName.length > MAX_KEY_NAME_BYTES)
@@ -122,31 +146,20 @@ export function checkFieldSizes(keyName: Buffer, wrappedKey: Uint8Array, keyVers
     throw new RangeError("key version");
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 /**
  * Parses an envelope without any key. Throws CofferError("invalid") with reason
  * envelope_malformed (naming the part), envelope_unknown_version or envelope_unknown_algorithm.
  * Version and algorithm are checked first, so a future format fails as "unknown version", not as
- * "malformed".
+ * "malformed". The context is located but not decoded (decodeContext does that, strictly).
  */
 export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
-  const bytes = Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
+  const bytes = Buffer.isBuffer(envelope)
+    ? envelope
+    : Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
   const need = (end: number, part: string) => {
     if (bytes.length < end) throw malformed(part, "is truncated");
   };
-  const magic = bytes.subarray(0, MAGIC.length);
-  if (!magic.equals(MAGIC.subarray(0, magic.length))) throw malformed("header.magic", 'is not "COFR"');
-  need(MAGIC.length, "header.magic");
-  need(AT_VERSION + 1, "header.version");
-  if (bytes[AT_VERSION] !== FORMAT_VERSION) throw unknownVersion(bytes[AT_VERSION]!);
-  need(AT_ALGORITHM + 1, "header.algorithm");
-  if (bytes[AT_ALGORITHM] !== ALGORITHM_ID) throw unknownAlgorithm(bytes[AT_ALGORITHM]!);
-  need(AT_IV, "header.salt");
-  need(AT_COMMITMENT, "header.iv");
-  need(AT_PAYLOAD_LENGTH, "header.commitment");
-  need(AT_KEY_NAME_LENGTH, "header.payloadLength");
-  need(AT_KEY_NAME, "header.keyNameLength");
+  checkFixedHeader(bytes);
   const salt = bytes.subarray(AT_SALT, AT_IV);
   const iv = bytes.subarray(AT_IV, AT_COMMITMENT);
   const commitment = bytes.subarray(AT_COMMITMENT, AT_PAYLOAD_LENGTH);
@@ -156,19 +169,14 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
   if (keyNameLength === 0) throw malformed("header.keyName", "is empty");
   let at = AT_KEY_NAME + keyNameLength;
   need(at, "header.keyName");
-  let keyName: string;
-  try {
-    keyName = utf8.decode(bytes.subarray(AT_KEY_NAME, at));
-  } catch {
-    throw malformed("header.keyName", "is not valid UTF-8");
-  }
+  const keyName = readKeyName(bytes.subarray(AT_KEY_NAME, at));
 
   need(at + 2, "header.contextLength");
   const contextLength = bytes.readUInt16BE(at);
   at += 2;
   need(at + contextLength, "header.context");
+  // Decoded only when needed (decodeContext): decrypt compares these bytes with the caller's.
   const contextBytes = bytes.subarray(at, at + contextLength);
-  const context = decodeContext(contextBytes);
   const aadEnd = at + contextLength;
 
   need(aadEnd + KEY_SLOT_FIXED_BYTES, "keySlot");
@@ -190,16 +198,53 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
     keyName,
     keyVersion,
     contextBytes,
-    context,
     salt,
     iv,
     commitment,
     payloadBytes,
     wrappedKey: bytes.subarray(aadEnd + KEY_SLOT_FIXED_BYTES, payloadStart),
     aad: bytes.subarray(0, aadEnd),
+    keyBinding: bytes.subarray(AT_KEY_NAME_LENGTH, payloadStart),
     ciphertext: bytes.subarray(payloadStart, tagStart),
     tag: bytes.subarray(tagStart, tagStart + TAG_BYTES),
   };
+}
+
+const MAGIC_NUMBER = MAGIC.readUInt32BE(0);
+
+/** Magic, version, algorithm and the fixed-size fields, naming the first part that is wrong. */
+function checkFixedHeader(bytes: Buffer): void {
+  const isExpected =
+    bytes.length >= AT_KEY_NAME &&
+    bytes.readUInt32BE(0) === MAGIC_NUMBER &&
+    bytes[AT_VERSION] === FORMAT_VERSION &&
+    bytes[AT_ALGORITHM] === ALGORITHM_ID;
+  if (isExpected) return;
+  const magic = bytes.subarray(0, MAGIC.length);
+  if (!magic.equals(MAGIC.subarray(0, magic.length))) throw malformed("header.magic", 'is not "COFR"');
+  const parts: Array<[end: number, part: string]> = [
+    [MAGIC.length, "header.magic"],
+    [AT_VERSION + 1, "header.version"],
+  ];
+  for (const [end, part] of parts) if (bytes.length < end) throw malformed(part, "is truncated");
+  if (bytes[AT_VERSION] !== FORMAT_VERSION) throw unknownVersion(bytes[AT_VERSION]!);
+  if (bytes.length <= AT_ALGORITHM) throw malformed("header.algorithm", "is truncated");
+  if (bytes[AT_ALGORITHM] !== ALGORITHM_ID) throw unknownAlgorithm(bytes[AT_ALGORITHM]!);
+  const fixedParts: Array<[end: number, part: string]> = [
+    [AT_IV, "header.salt"],
+    [AT_COMMITMENT, "header.iv"],
+    [AT_PAYLOAD_LENGTH, "header.commitment"],
+    [AT_KEY_NAME_LENGTH, "header.payloadLength"],
+    [AT_KEY_NAME, "header.keyNameLength"],
+  ];
+  for (const [end, part] of fixedParts) if (bytes.length < end) throw malformed(part, "is truncated");
+}
+
+/** Key names are ASCII in practice; anything else must be valid UTF-8. */
+function readKeyName(raw: Buffer): string {
+  if (raw.every((byte) => byte < 0x80)) return raw.toString("latin1");
+  if (!isUtf8(raw)) throw malformed("header.keyName", "is not valid UTF-8");
+  return raw.toString("utf8");
 }
 
 /**
@@ -239,7 +284,7 @@ export function inspectEnvelope(envelope: Uint8Array): EnvelopeHeader {
     algorithmId: ALGORITHM_ID,
     keyName: parsed.keyName,
     keyVersion: parsed.keyVersion,
-    context: parsed.context,
+    context: decodeContext(parsed.contextBytes),
     payloadBytes: parsed.payloadBytes,
     wrappedKeyBytes: parsed.wrappedKey.length,
   };

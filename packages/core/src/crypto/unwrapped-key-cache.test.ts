@@ -4,18 +4,35 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { manualClock } from "../clock";
 import { defaultCachePolicy } from "../config";
 import { isCofferError } from "../errors";
-import { kmsContextFor } from "./context";
+import { encodeContext, kmsContextFor, type EncryptionContext } from "./context";
+import { keyBinding } from "./format";
 import type { EnvelopeKey } from "./key-ring";
 import { startEmulatedKms, type EmulatedKms } from "./testing/emulated-kms";
-import { createUnwrappedKeyCache } from "./unwrapped-key-cache";
+import { createUnwrappedKeyCache, type UnwrapRequest } from "./unwrapped-key-cache";
 
 let kms: EmulatedKms;
 beforeAll(async () => void (kms = await startEmulatedKms()));
 afterAll(() => kms.close());
 beforeEach(() => kms.emulator.faults.clear());
 
-const contextA = kmsContextFor("default", 1, { tenant: "acme" });
-const contextB = kmsContextFor("default", 1, { tenant: "globex" });
+const acme = { tenant: "acme" };
+const globex = { tenant: "globex" };
+
+/** A decrypt's unwrap request for a key slot (the key binding as the envelope would hold it). */
+function requestFor(
+  key: EnvelopeKey,
+  wrappedKey: Uint8Array,
+  context: EncryptionContext,
+  keyVersion = 1,
+): UnwrapRequest {
+  return {
+    key,
+    keyVersion,
+    context,
+    wrappedKey,
+    keyBinding: keyBinding(key.name, encodeContext(context), keyVersion, wrappedKey),
+  };
+}
 
 async function setup(maxAgeMs = 60_000) {
   const clock = manualClock(0);
@@ -26,11 +43,17 @@ async function setup(maxAgeMs = 60_000) {
     version: 1,
     cache: { ...defaultCachePolicy, maxAgeMs },
   };
-  const fresh = await kms.kms.generateDataKey({ keyId: key.kmsKeyId, context: contextA, bits: 256 });
+  const fresh = await kms.kms.generateDataKey({
+    keyId: key.kmsKeyId,
+    context: kmsContextFor("default", 1, acme),
+    bits: 256,
+  });
   kms.emulator.resetCounts();
-  const unwrap = (kmsContext = contextA, wrappedKey: Uint8Array = fresh.wrapped) =>
-    cache.withUnwrappedKey({ key, wrappedKey, kmsContext }, (dataKey) => Buffer.from(dataKey));
-  return { clock, cache, fresh, unwrap };
+  const unwrap = (context: EncryptionContext = acme, keyVersion = 1) =>
+    cache.withUnwrappedKey(requestFor(key, fresh.wrapped, context, keyVersion), ({ dataKey }) =>
+      Buffer.from(dataKey),
+    );
+  return { clock, cache, fresh, key, unwrap };
 }
 
 const decrypted = () => kms.calls("Decrypt");
@@ -50,11 +73,10 @@ describe("unwrapped-key cache", () => {
 
   test("another context never gets the cached key: it goes to KMS, which refuses it", async () => {
     const { unwrap } = await setup();
-    await unwrap(contextA);
-    await expect(unwrap(contextB)).rejects.toMatchObject({ reason: "wrapped_key_rejected" });
-    await expect(unwrap(kmsContextFor("default", 2, { tenant: "acme" }))).rejects.toMatchObject({
-      reason: "wrapped_key_rejected",
-    });
+    await unwrap(acme);
+    await unwrap(acme);
+    await expect(unwrap(globex)).rejects.toMatchObject({ reason: "wrapped_key_rejected" });
+    await expect(unwrap(acme, 2)).rejects.toMatchObject({ reason: "wrapped_key_rejected" });
     expect(decrypted()).toBe(3);
   });
 
@@ -70,17 +92,11 @@ describe("unwrapped-key cache", () => {
   });
 
   test("maxAgeMs 0 means no caching, and the key is wiped after use", async () => {
-    const { unwrap, cache, fresh } = await setup(0);
+    const { unwrap, cache, fresh, key } = await setup(0);
     let seen: Buffer | undefined;
-    const key: EnvelopeKey = {
-      name: "default",
-      kmsKeyId: kms.keys.default.alias,
-      version: 1,
-      cache: { maxAgeMs: 0, maxMessages: 1, maxBytes: 0 },
-    };
     await cache.withUnwrappedKey(
-      { key, wrappedKey: fresh.wrapped, kmsContext: contextA },
-      (dataKey) => void (seen = dataKey),
+      requestFor(key, fresh.wrapped, acme),
+      ({ dataKey }) => void (seen = dataKey),
     );
     await unwrap();
     expect(decrypted()).toBe(2);

@@ -14,9 +14,10 @@ export const reservedContextPrefixes = ["coffer:", "aws:"] as const;
 export const KEY_NAME_ENTRY = "coffer:key";
 export const KEY_VERSION_ENTRY = "coffer:version";
 
-// With the u flag a proper surrogate pair is one code point, so this matches only lone halves,
-// which UTF-8 cannot carry (they would silently become U+FFFD and two contexts could collide).
-const LONE_SURROGATE = /\p{Surrogate}/u;
+// A lone surrogate half cannot be carried by UTF-8 (it would silently become U+FFFD and two
+// contexts could collide). String.prototype.isWellFormed (ES2024, in Node 20) finds them.
+const isWellFormed = (text: string): boolean =>
+  (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * Throws CofferError("invalid", …, { reason }) unless the context may be used for an envelope.
@@ -68,11 +69,10 @@ function checkContext(context: EncryptionContext): number {
         { maxChars: limits.maxContextValueChars },
       );
     }
-    if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
+    if (!isWellFormed(key) || !isWellFormed(value)) {
       throw invalidContext("context_malformed_unicode", "The encryption context contains malformed Unicode.");
     }
-    const lowered = key.toLowerCase();
-    if (reservedContextPrefixes.some((prefix) => lowered.startsWith(prefix))) {
+    if (hasReservedPrefix(key)) {
       throw invalidContext(
         "context_reserved_key",
         `Encryption context keys must not start with ${reservedContextPrefixes.map((p) => `"${p}"`).join(" or ")}.`,
@@ -93,6 +93,14 @@ function checkContext(context: EncryptionContext): number {
     );
   }
   return totalBytes;
+}
+
+/** Case-insensitive; the first-letter test keeps the common case to one comparison. */
+function hasReservedPrefix(key: string): boolean {
+  const first = key.charCodeAt(0) | 0x20; // lower-cases ASCII letters
+  if (first !== 0x63 /* c */ && first !== 0x61 /* a */) return false;
+  const lowered = key.toLowerCase();
+  return reservedContextPrefixes.some((prefix) => lowered.startsWith(prefix));
 }
 
 /**

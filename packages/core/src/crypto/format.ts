@@ -242,7 +242,9 @@ function checkFixedHeader(bytes: Buffer): void {
 
 /** Key names are ASCII in practice; anything else must be valid UTF-8. */
 function readKeyName(raw: Buffer): string {
-  if (raw.every((byte) => byte < 0x80)) return raw.toString("latin1");
+  let isAscii = true;
+  for (let i = 0; i < raw.length; i++) isAscii &&= raw[i]! < 0x80;
+  if (isAscii) return raw.toString("latin1");
   if (!isUtf8(raw)) throw malformed("header.keyName", "is not valid UTF-8");
   return raw.toString("utf8");
 }

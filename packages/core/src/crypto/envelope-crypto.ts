@@ -8,14 +8,9 @@ import { decodeContext, encodeValidContext, kmsContextFor, type EncryptionContex
 import { createDataKeyCache } from "./data-key-cache";
 import { assertContextMatches, openEnvelope, sealEnvelope } from "./envelope";
 import { envelopeTooLarge, plaintextTooLarge } from "./errors";
-import {
-  envelopeSize,
-  MAX_KEY_NAME_BYTES,
-  MAX_WRAPPED_KEY_BYTES,
-  parseEnvelope,
-  replaceKeySlot,
-} from "./format";
+import { envelopeSize, MAX_KEY_NAME_BYTES, MAX_WRAPPED_KEY_BYTES, parseEnvelope } from "./format";
 import type { EnvelopeKeyRing } from "./key-ring";
+import { replaceKeySlot } from "./key-slot";
 import { createNonceSource } from "./nonces";
 import { createUnwrappedKeyCache } from "./unwrapped-key-cache";
 

@@ -8,7 +8,8 @@ import { CofferError } from "../errors";
 import { encodeContext, kmsContextFor } from "./context";
 import { deriveMessageKeys } from "./derive";
 import { openWithDataKey, sealEnvelope } from "./envelope";
-import { keyBinding, parseEnvelope } from "./format";
+import { parseEnvelope } from "./format";
+import { keyBinding } from "./key-slot";
 import type { VectorFile } from "./vectors/vector-file";
 
 const file: VectorFile = JSON.parse(

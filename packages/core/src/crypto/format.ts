@@ -19,7 +19,6 @@
 //   A+6+W   P     AES-256-GCM ciphertext
 //   end-16  16    GCM tag
 import { isUtf8 } from "node:buffer";
-import { decodeContext } from "./context";
 import { malformed, unknownAlgorithm, unknownVersion } from "./errors";
 
 export const MAGIC = Buffer.from("COFR", "ascii");
@@ -43,7 +42,8 @@ const AT_COMMITMENT = AT_IV + IV_BYTES; // 50
 const AT_PAYLOAD_LENGTH = AT_COMMITMENT + COMMITMENT_BYTES; // 82
 const AT_KEY_NAME_LENGTH = AT_PAYLOAD_LENGTH + 4; // 86
 const AT_KEY_NAME = AT_KEY_NAME_LENGTH + 1; // 87
-const KEY_SLOT_FIXED_BYTES = 6;
+/** Key version (4) and wrapped key length (2). */
+export const KEY_SLOT_FIXED_BYTES = 6;
 
 /** What a header says, with byte fields as views into the envelope (no copies). */
 export interface HeaderFields {
@@ -115,25 +115,6 @@ export function writeKeySlot(out: Buffer, at: number, keyVersion: number, wrappe
   out.writeUInt16BE(wrappedKey.length, at + 4);
   out.set(wrappedKey, at + KEY_SLOT_FIXED_BYTES);
   return at + KEY_SLOT_FIXED_BYTES + wrappedKey.length;
-}
-
-/** The same bytes as ParsedEnvelope.keyBinding, for a key slot that is not in an envelope. */
-export function keyBinding(
-  keyName: string,
-  contextBytes: Uint8Array,
-  keyVersion: number,
-  wrappedKey: Uint8Array,
-): Buffer {
-  const name = Buffer.from(keyName);
-  const out = Buffer.allocUnsafe(
-    1 + name.length + 2 + contextBytes.length + KEY_SLOT_FIXED_BYTES + wrappedKey.length,
-  );
-  out[0] = name.length;
-  name.copy(out, 1);
-  const at = out.writeUInt16BE(contextBytes.length, 1 + name.length);
-  out.set(contextBytes, at);
-  writeKeySlot(out, at + contextBytes.length, keyVersion, wrappedKey);
-  return out;
 }
 
 /** The sizes encrypt must respect so that the envelope stays parseable. */
@@ -247,47 +228,4 @@ function readKeyName(raw: Buffer): string {
   if (isAscii) return raw.toString("latin1");
   if (!isUtf8(raw)) throw malformed("header.keyName", "is not valid UTF-8");
   return raw.toString("utf8");
-}
-
-/**
- * The same envelope with another key slot: header, ciphertext and tag are copied unchanged, so
- * the GCM tag still holds. Rewrap uses this.
- */
-export function replaceKeySlot(parsed: ParsedEnvelope, keyVersion: number, wrappedKey: Uint8Array): Buffer {
-  if (wrappedKey.length < 1 || wrappedKey.length > MAX_WRAPPED_KEY_BYTES)
-    throw new RangeError("wrapped key size");
-  const aadEnd = parsed.aad.length;
-  const out = Buffer.allocUnsafe(
-    aadEnd + KEY_SLOT_FIXED_BYTES + wrappedKey.length + parsed.payloadBytes + TAG_BYTES,
-  );
-  parsed.aad.copy(out, 0);
-  const payloadStart = writeKeySlot(out, aadEnd, keyVersion, wrappedKey);
-  parsed.ciphertext.copy(out, payloadStart);
-  parsed.tag.copy(out, payloadStart + parsed.payloadBytes);
-  return out;
-}
-
-/** What an envelope says about itself, without any key. Safe to show: nothing here is secret. */
-export interface EnvelopeHeader {
-  formatVersion: number;
-  algorithmId: number;
-  keyName: string;
-  keyVersion: number;
-  context: Record<string, string>;
-  payloadBytes: number;
-  wrappedKeyBytes: number;
-}
-
-/** Parses only (no KMS, no decryption); throws the same errors as decrypt's parsing step. */
-export function inspectEnvelope(envelope: Uint8Array): EnvelopeHeader {
-  const parsed = parseEnvelope(envelope);
-  return {
-    formatVersion: FORMAT_VERSION,
-    algorithmId: ALGORITHM_ID,
-    keyName: parsed.keyName,
-    keyVersion: parsed.keyVersion,
-    context: decodeContext(parsed.contextBytes),
-    payloadBytes: parsed.payloadBytes,
-    wrappedKeyBytes: parsed.wrappedKey.length,
-  };
 }

@@ -7,6 +7,6 @@ export {
   type EnvelopeCryptoDeps,
 } from "./envelope-crypto";
 export { EnvelopeReason } from "./errors";
-export { inspectEnvelope, type EnvelopeHeader } from "./format";
+export { inspectEnvelope, type EnvelopeHeader } from "./inspect";
 export { createStaticKeyRing, type EnvelopeKey, type EnvelopeKeyRing } from "./key-ring";
 export { MAX_MESSAGES_PER_DATA_KEY } from "./data-key-cache";

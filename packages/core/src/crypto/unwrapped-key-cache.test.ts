@@ -5,7 +5,7 @@ import { manualClock } from "../clock";
 import { defaultCachePolicy } from "../config";
 import { isCofferError } from "../errors";
 import { encodeContext, kmsContextFor, type EncryptionContext } from "./context";
-import { keyBinding } from "./format";
+import { keyBinding } from "./key-slot";
 import type { EnvelopeKey } from "./key-ring";
 import { startEmulatedKms, type EmulatedKms } from "./testing/emulated-kms";
 import { createUnwrappedKeyCache, type UnwrapRequest } from "./unwrapped-key-cache";

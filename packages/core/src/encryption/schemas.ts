@@ -1,6 +1,7 @@
 import { limits } from "../config";
 import { MAX_ENVELOPE_BYTES } from "../crypto";
-import { base64url, EncryptionContext, KeyName, z } from "../schemas";
+import * as z from "zod/mini";
+import { base64url, EncryptionContext, KeyName } from "../schemas";
 
 const Plaintext = base64url({ maxBytes: limits.maxPlaintextBytes, label: "plaintext" });
 const Envelope = base64url({ minBytes: 1, maxBytes: MAX_ENVELOPE_BYTES, label: "envelope" });

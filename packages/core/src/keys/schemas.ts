@@ -1,4 +1,5 @@
-import { base64url, EncryptionContext, KeyName, z } from "../schemas";
+import * as z from "zod/mini";
+import { base64url, EncryptionContext, KeyName } from "../schemas";
 
 /** KMS CiphertextBlob's own limit. */
 const MAX_WRAPPED_KEY_BYTES = 6144;

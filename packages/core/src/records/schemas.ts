@@ -1,5 +1,6 @@
 import { limits } from "../config";
-import { base64url, EncryptionContext, EpochSeconds, KeyName, z } from "../schemas";
+import * as z from "zod/mini";
+import { base64url, EncryptionContext, EpochSeconds, KeyName } from "../schemas";
 
 const RecordId = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, "A record id is 22 base64url characters"));
 

@@ -1,4 +1,5 @@
-import { EpochSeconds, KeyName, z } from "../schemas";
+import * as z from "zod/mini";
+import { EpochSeconds, KeyName } from "../schemas";
 import { scopes } from "./caller";
 
 export const CreateTokenInput = z.strictObject({

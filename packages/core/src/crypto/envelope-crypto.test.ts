@@ -222,6 +222,17 @@ describe("envelope crypto", () => {
       expect((await crypto.decrypt({ envelope, context })).plaintext.equals(plaintext)).toBe(true);
     });
 
+    test("a large envelope (several 256 KiB steps) with one changed byte is refused", async () => {
+      const crypto = service();
+      const envelope = await crypto.encrypt({
+        keyName: "default",
+        plaintext: Buffer.alloc(1024 * 1024 + 5, 1),
+        context,
+      });
+      envelope[envelope.length - 100]! ^= 0x01;
+      expect(await reasonOf(crypto.decrypt({ envelope, context }))).toBe("invalid/authentication_failed");
+    });
+
     test("refuses a larger plaintext before any work", async () => {
       const plaintext = Buffer.alloc(limits.maxPlaintextBytes + 1);
       expect(await reasonOf(service().encrypt({ keyName: "default", plaintext, context }))).toBe(

@@ -4,12 +4,13 @@
 //   down in a given millisecond slows both sides of a pair alike.
 // - A batch is a few operations lasting about BATCH_MS, so that the timer's own cost stays small
 //   even for 4 µs operations.
-// - A repetition's figure for a variant is the MEDIAN batch time per operation, not the total: when
-//   the OS takes the CPU away mid-batch (other processes are running tests here), that batch gets
-//   whole milliseconds added, and a total would charge them to whichever side was unlucky.
-// The price: rare costs that land in fewer than half of the batches (a long GC pause) count less.
+// - A repetition's figure for a variant is the mean batch time per operation WITHOUT OUTLIERS
+//   (batches over 4x the median): when the OS takes the CPU away mid-batch (other processes run
+//   tests here), that batch gets whole milliseconds added, and a plain total would charge them to
+//   whichever side was unlucky. Garbage collection pauses, a real cost, mostly stay in; a plain
+//   median would drop them and flatter whichever side allocates more.
 import { performance } from "node:perf_hooks";
-import { median } from "./stats";
+import { meanWithoutOutliers, median } from "./stats";
 import type { Settings } from "./suite";
 
 export type Operation = () => unknown;
@@ -64,7 +65,7 @@ export async function measureInterleaved<Name extends string>(
   const results = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
   for (let repetition = 0; repetition < settings.repetitions; repetition++) {
     const perOpMs = await interleave(names, variants, batchSizes, settings.sliceMs);
-    for (const name of names) results[name].push(1000 / median(perOpMs[name]));
+    for (const name of names) results[name].push(1000 / meanWithoutOutliers(perOpMs[name]));
   }
   return results;
 }

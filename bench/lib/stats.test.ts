@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { median, medianRatio, pairedRatios, significant } from "./stats";
+import { meanWithoutOutliers, median, medianRatio, pairedRatios, significant } from "./stats";
 
 test("median of odd and even counts, whatever the order", () => {
   expect(median([3, 1, 2])).toBe(2);
@@ -18,6 +18,13 @@ test("ratios are paired by repetition, not computed from two medians", () => {
   expect(medianRatio([10, 1, 1], [5, 1, 2])).toBe(1);
   expect(median([10, 1, 1]) / median([5, 1, 2])).toBe(0.5);
   expect(() => pairedRatios([1], [1, 2])).toThrow(RangeError);
+});
+
+test("the mean without outliers keeps ordinary costs and drops descheduled batches", () => {
+  // Nine ordinary batches, one with a GC scavenge (kept), one the OS interrupted (dropped).
+  const batches = [10, 10, 10, 10, 10, 10, 10, 10, 10, 25, 400];
+  expect(meanWithoutOutliers(batches)).toBe(115 / 10);
+  expect(meanWithoutOutliers([1, 2, 3])).toBe(2);
 });
 
 test("significant digits", () => {

@@ -9,6 +9,18 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * The mean of the values, leaving out those above `limit` times the median. On this machine the OS
+ * sometimes takes the CPU away for whole milliseconds in the middle of a timed batch; those batches
+ * are the outliers. Garbage collection, which is a real cost, mostly stays in (a scavenge adds a
+ * fraction of a millisecond), which a plain median would leave out.
+ */
+export function meanWithoutOutliers(values: readonly number[], limit = 4): number {
+  const cutoff = median(values) * limit;
+  const kept = values.filter((value) => value <= cutoff);
+  return kept.reduce((sum, value) => sum + value, 0) / kept.length;
+}
+
 /** ratios[i] = numerator[i] / denominator[i]: repetition i against repetition i, never across. */
 export function pairedRatios(numerator: readonly number[], denominator: readonly number[]): number[] {
   if (numerator.length !== denominator.length)

@@ -1,8 +1,8 @@
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
 import { limits } from "@coffer/core/config";
 import { startTestStack } from "@coffer/local/test";
+import { refusalOf as outcome } from "./test/refusal";
 
 // The encryption API end to end: the typed client, the local gateway, the unchanged Lambda
 // handlers, the KMS emulator and DynamoDB Local.
@@ -12,18 +12,6 @@ let full: CofferClient;
 const clientWith = (token: string) => createCofferClient({ url: stack.gateway.url, token });
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
 const bytes = (text: string) => Buffer.from(text, "base64url");
-
-/** The tRPC code and reason of a refusal, or "ok". */
-async function outcome(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return "ok";
-  } catch (error) {
-    if (!(error instanceof TRPCClientError)) throw error;
-    const data = error.data as { code: string; reason?: string } | undefined;
-    return data?.reason ? `${data.code}:${data.reason}` : String(data?.code);
-  }
-}
 
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});

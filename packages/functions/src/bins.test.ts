@@ -5,6 +5,7 @@ import { openBin, sealBin, unlockBin } from "@coffer/core/bin-keys";
 import { limits } from "@coffer/core/config";
 import { b64, sealForCreate } from "../../core/src/bins/testing";
 import { startTestStack } from "@coffer/local/test";
+import { refusalOf } from "./test/refusal";
 
 // Secure bins through the local gateway: the same handlers, HTTP and error mapping as in AWS.
 
@@ -16,13 +17,6 @@ beforeAll(async () => {
   client = createCofferClient({ url: stack.gateway.url });
 });
 afterAll(() => stack?.stop());
-
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "OK",
-    (error: unknown) =>
-      error instanceof TRPCClientError ? `${error.data?.code}:${error.data?.reason ?? ""}` : String(error),
-  );
 
 async function makeBin(options: Parameters<typeof sealForCreate>[1] = {}) {
   const issued = await client.bins.issueKey.mutate();
@@ -49,7 +43,7 @@ test("a bin goes from issue to reveal over HTTP, and is gone after its one read"
   });
   expect(opened).toEqual(bin.payload);
   expect(await client.bins.get.query({ binId: bin.binId })).toEqual({ exists: false });
-  expect(await codeOf(client.bins.reveal.mutate({ binId: bin.binId, readProof: b64(readProof) }))).toBe(
+  expect(await refusalOf(client.bins.reveal.mutate({ binId: bin.binId, readProof: b64(readProof) }))).toBe(
     "NOT_FOUND:bin_gone",
   );
 });
@@ -71,11 +65,11 @@ test("proof failures are FORBIDDEN, stale versions CONFLICT, and neither changes
     iv: b64(sealed.iv),
     readProof: b64(sealed.readProof),
   };
-  expect(await codeOf(client.bins.update.mutate({ ...update, wrappedKey: other.wrappedKey }))).toBe(
+  expect(await refusalOf(client.bins.update.mutate({ ...update, wrappedKey: other.wrappedKey }))).toBe(
     "FORBIDDEN:manage_proof_refused",
   );
-  expect(await codeOf(client.bins.update.mutate(update))).toBe("FORBIDDEN:manage_proof_refused");
-  expect(await codeOf(client.bins.delete.mutate({ binId: bin.binId, wrappedKey: other.wrappedKey }))).toBe(
+  expect(await refusalOf(client.bins.update.mutate(update))).toBe("FORBIDDEN:manage_proof_refused");
+  expect(await refusalOf(client.bins.delete.mutate({ binId: bin.binId, wrappedKey: other.wrappedKey }))).toBe(
     "FORBIDDEN:manage_proof_refused",
   );
   expect(await client.bins.get.query({ binId: bin.binId })).toMatchObject({
@@ -84,14 +78,14 @@ test("proof failures are FORBIDDEN, stale versions CONFLICT, and neither changes
     readsLeft: 3,
   });
   expect(
-    await codeOf(client.bins.reveal.mutate({ binId: bin.binId, readProof: b64(new Uint8Array(32)) })),
+    await refusalOf(client.bins.reveal.mutate({ binId: bin.binId, readProof: b64(new Uint8Array(32)) })),
   ).toBe("FORBIDDEN:bin_read_proof_wrong");
-  expect(await codeOf(client.bins.update.mutate({ ...update, wrappedKey: bin.wrappedKey }))).toBe("OK");
-  expect(await codeOf(client.bins.update.mutate({ ...update, wrappedKey: bin.wrappedKey }))).toBe(
+  expect(await refusalOf(client.bins.update.mutate({ ...update, wrappedKey: bin.wrappedKey }))).toBe("ok");
+  expect(await refusalOf(client.bins.update.mutate({ ...update, wrappedKey: bin.wrappedKey }))).toBe(
     "CONFLICT:bin_version_stale",
   );
-  expect(await codeOf(client.bins.delete.mutate({ binId: bin.binId, wrappedKey: bin.wrappedKey }))).toBe(
-    "OK",
+  expect(await refusalOf(client.bins.delete.mutate({ binId: bin.binId, wrappedKey: bin.wrappedKey }))).toBe(
+    "ok",
   );
 });
 
@@ -108,8 +102,8 @@ test("an oversized ciphertext is BAD_REQUEST before any KMS call", async () => {
     code: "BAD_REQUEST",
     issues: [{ path: "ciphertext" }],
   });
-  expect(await codeOf(client.bins.create.mutate({ ...wire, expiresInSeconds: 60 }))).toBe("BAD_REQUEST:");
-  expect(await codeOf(client.bins.create.mutate({ ...wire, maxReads: 101 }))).toBe("BAD_REQUEST:");
+  expect(await refusalOf(client.bins.create.mutate({ ...wire, expiresInSeconds: 60 }))).toBe("BAD_REQUEST");
+  expect(await refusalOf(client.bins.create.mutate({ ...wire, maxReads: 101 }))).toBe("BAD_REQUEST");
   expect(stack.kms.requestCounts()).toEqual({});
 });
 
@@ -132,5 +126,5 @@ test("past the per-IP budget, issueKey answers TOO_MANY_REQUESTS (HTTP 429)", as
   expect(body.error.data.code).toBe("TOO_MANY_REQUESTS");
   expect(body.error.message).toMatch(/^Too many requests from your network\. Wait \d+ seconds/);
   expect(body.error.data.details.retryAfterSeconds).toBeGreaterThan(0);
-  expect(await codeOf(client.bins.issueKey.mutate())).toBe("TOO_MANY_REQUESTS:rate_limited");
+  expect(await refusalOf(client.bins.issueKey.mutate())).toBe("TOO_MANY_REQUESTS:rate_limited");
 });

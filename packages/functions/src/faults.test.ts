@@ -1,10 +1,10 @@
 import { InternalServerError, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
 import { createDynamoClient } from "@coffer/core/db";
 import { startTestStack } from "@coffer/local/test";
+import { codeOf } from "./test/refusal";
 
 // Outages end as SERVICE_UNAVAILABLE with nothing half-written, and the service recovers. KMS faults
 // come from the emulator itself; DynamoDB Local cannot be made to fail one call, so its faults are
@@ -16,16 +16,6 @@ const b64 = (text: string) => Buffer.from(text).toString("base64url");
 let contextCounter = 0;
 /** A context no earlier call used, so the data-key cache cannot hide the fault. */
 const freshContext = () => ({ test: `fault-${++contextCounter}-${Date.now()}` });
-
-async function codeOf(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return "ok";
-  } catch (error) {
-    if (!(error instanceof TRPCClientError)) throw error;
-    return (error.data as { code: string }).code;
-  }
-}
 
 async function storedRecordCount(): Promise<number> {
   const dynamo = createDynamoClient({ endpoint: stack.dynamoEndpoint });

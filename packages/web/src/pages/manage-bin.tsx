@@ -6,8 +6,8 @@ import { messageOf } from "../bins/errors";
 import { parseManageFragment } from "../bins/links";
 import { sealDraft } from "../bins/seal";
 import { BinFacts } from "../components/bin-facts";
+import { lookUpBin } from "../components/bin-lookup";
 import { ContentInput, PassphraseInput } from "../components/content-input";
-import { GONE_MESSAGE } from "./open-bin";
 
 function Card({ children }: { children: ReactNode }) {
   return (
@@ -68,26 +68,9 @@ function ManageBin({ binId, binKey, wrappedKey }: { binId: string; binKey: Uint8
       </Card>
     );
   }
-  if (metadata.isPending) return <Card>Looking it up…</Card>;
-  if (metadata.error) {
-    return (
-      <Card>
-        <p className="error" data-testid="bin-error">
-          {messageOf(metadata.error)}
-        </p>
-      </Card>
-    );
-  }
-  const meta = metadata.data;
-  if (!meta.exists) {
-    return (
-      <Card>
-        <p className="error" data-testid="bin-gone">
-          {GONE_MESSAGE}
-        </p>
-      </Card>
-    );
-  }
+  const lookup = lookUpBin(metadata);
+  if ("view" in lookup) return <Card>{lookup.view}</Card>;
+  const meta = lookup.bin;
   return (
     <Card>
       <BinFacts

@@ -5,11 +5,9 @@ import { useTRPC, useTRPCClient } from "../api";
 import { messageOf } from "../bins/errors";
 import { parseShareFragment } from "../bins/links";
 import { BinFacts } from "../components/bin-facts";
+import { lookUpBin } from "../components/bin-lookup";
 import { PassphraseInput } from "../components/content-input";
 import { RevealedContent } from "../components/revealed-content";
-
-export const GONE_MESSAGE =
-  "This secret is gone: it has been revealed as many times as allowed, it expired, or it was deleted.";
 
 /**
  * Opening the link shows metadata only. Link scanners and previews fetch pages, so nothing is
@@ -73,32 +71,9 @@ function OpenBin({ binId, binKey }: { binId: string; binKey: Uint8Array }) {
       </Card>
     );
   }
-  if (metadata.isPending) {
-    return (
-      <Card>
-        <p data-testid="bin-status">Looking it up…</p>
-      </Card>
-    );
-  }
-  if (metadata.error) {
-    return (
-      <Card>
-        <p className="error" data-testid="bin-error">
-          {messageOf(metadata.error)}
-        </p>
-      </Card>
-    );
-  }
-  const meta = metadata.data;
-  if (!meta.exists) {
-    return (
-      <Card>
-        <p className="error" data-testid="bin-gone">
-          {GONE_MESSAGE}
-        </p>
-      </Card>
-    );
-  }
+  const lookup = lookUpBin(metadata);
+  if ("view" in lookup) return <Card>{lookup.view}</Card>;
+  const meta = lookup.bin;
   const revealError = reveal.error ? messageOf(reveal.error) : undefined;
   return (
     <Card>

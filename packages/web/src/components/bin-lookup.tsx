@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { messageOf } from "../bins/errors";
 
-export const GONE_MESSAGE =
+const GONE_MESSAGE =
   "This secret is gone: it has been revealed as many times as allowed, it expired, or it was deleted.";
 
 interface Lookup<T> {

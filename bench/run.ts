@@ -9,10 +9,12 @@ import { formatTable, verdict, writeSummary } from "./lib/report";
 import type { Figure, Settings, Suite, SuiteContext } from "./lib/suite";
 import { cryptoVsEsdk } from "./suites/crypto-vs-esdk";
 import { cryptoVsRaw } from "./suites/crypto-vs-raw";
+import { httpEncrypt } from "./suites/http";
 import { kmsCalls } from "./suites/kms-calls";
+import { lambdaBundles } from "./suites/lambda-bundles";
 
-/** Add a suite here (issue 6 adds the HTTP one, DESIGN §8 the bundle sizes). */
-const suites: Suite[] = [cryptoVsRaw, cryptoVsEsdk, kmsCalls];
+/** Add a suite here. */
+const suites: Suite[] = [cryptoVsRaw, cryptoVsEsdk, kmsCalls, httpEncrypt, lambdaBundles];
 
 const QUICK: Settings = { quick: true, repetitions: 9, sliceMs: 60, warmupMs: 300 };
 const FULL: Settings = { quick: false, repetitions: 21, sliceMs: 200, warmupMs: 1_500 };

@@ -1,6 +1,7 @@
 // The baseline for the HTTP benchmark: a bare tRPC procedure that echoes its input, served by the
 // same gateway through the same Lambda adapter, with the same kind of zod/mini input as
-// crypto.encrypt. Everything crypto.encrypt costs beyond it is Coffer's own work.
+// crypto.encrypt. Everything crypto.encrypt costs beyond it is Coffer's own work. `cpu` lets the
+// benchmark read the server process's CPU time around each measurement.
 import { initTRPC } from "@trpc/server";
 import { awsLambdaRequestHandler } from "@trpc/server/adapters/aws-lambda";
 import * as z from "zod/mini";
@@ -10,6 +11,7 @@ const router = t.router({
   echo: t.procedure
     .input(z.object({ keyName: z.string(), plaintext: z.string() }))
     .mutation(({ input }) => ({ plaintext: input.plaintext })),
+  cpu: t.procedure.query(() => process.cpuUsage()),
 });
 
 export const handler = awsLambdaRequestHandler({ router });

@@ -96,19 +96,17 @@ export const httpEncrypt: Suite = {
       }
       const cpu = (name: "encrypt" | "echo") => slices[name].map((slice) => slice.cpuPerSecond);
       const wall = (name: "encrypt" | "echo") => slices[name].map((slice) => slice.wallPerSecond);
-      log(
-        `http: encrypt ${median(wall("encrypt")).toFixed(0)}/s, echo ${median(wall("echo")).toFixed(0)}/s (wall clock)`,
-      );
+      log(`http: encrypt ${median(wall("encrypt")).toFixed(0)}/s, echo ${median(wall("echo")).toFixed(0)}/s`);
       return [
         {
           name: "http.encrypt_1KiB.vs_echo",
-          value: medianRatio(cpu("encrypt"), cpu("echo")),
+          value: medianRatio(wall("encrypt"), wall("echo")),
           unit: "ratio",
           target: { atLeast: 0.5 },
         },
         {
-          name: "http.encrypt_1KiB.vs_echo_wall_clock",
-          value: medianRatio(wall("encrypt"), wall("echo")),
+          name: "http.encrypt_1KiB.vs_echo_per_server_cpu",
+          value: medianRatio(cpu("encrypt"), cpu("echo")),
           unit: "ratio",
         },
         { name: "http.encrypt_1KiB.requests_per_server_cpu_s", value: median(cpu("encrypt")), unit: "ops/s" },

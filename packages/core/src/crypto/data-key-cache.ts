@@ -12,6 +12,7 @@ import {
   isExpired,
   keyMaterial,
   useKey,
+  useOnce,
   type CachedKey,
   type KeyMaterial,
 } from "./key-lru";
@@ -63,14 +64,7 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
     const nowMs = now();
     lru.sweepExpired(nowMs);
 
-    if (!allowsReuse(policy, maxMessages, request.plaintextBytes)) {
-      const material = await generate(request)();
-      try {
-        return use(material);
-      } finally {
-        material.dataKey.fill(0);
-      }
-    }
+    if (!allowsReuse(policy, maxMessages, request.plaintextBytes)) return useOnce(generate(request), use);
 
     const id = entryId(request);
     let entry = lru.get(id);

@@ -84,6 +84,19 @@ export function useKey<T>(entry: CachedKey, use: (material: KeyMaterial) => T): 
   }
 }
 
+/** A key that policy says not to keep: fetched, used once, and zeroed as soon as `use` returns. */
+export async function useOnce<T>(
+  fetch: () => Promise<KeyMaterial>,
+  use: (material: KeyMaterial) => T,
+): Promise<T> {
+  const material = await fetch();
+  try {
+    return use(material);
+  } finally {
+    material.dataKey.fill(0);
+  }
+}
+
 async function useWhenReady<T>(entry: CachedKey, use: (material: KeyMaterial) => T): Promise<T> {
   try {
     await entry.ready;

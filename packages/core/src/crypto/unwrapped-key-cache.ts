@@ -12,6 +12,7 @@ import {
   isExpired,
   keyMaterial,
   useKey,
+  useOnce,
   type CachedKey,
   type KeyMaterial,
 } from "./key-lru";
@@ -57,14 +58,7 @@ export function createUnwrappedKeyCache({ kms, clock, maxEntries = 1_000 }: Unwr
    */
   async function withUnwrappedKey<T>(request: UnwrapRequest, use: (material: KeyMaterial) => T): Promise<T> {
     const maxAgeMs = request.key.cache.maxAgeMs;
-    if (!(maxAgeMs > 0)) {
-      const material = await unwrap(request)();
-      try {
-        return use(material);
-      } finally {
-        material.dataKey.fill(0);
-      }
-    }
+    if (!(maxAgeMs > 0)) return useOnce(unwrap(request), use);
     const nowMs = now();
     lru.sweepExpired(nowMs);
     const id = cacheKey(request);

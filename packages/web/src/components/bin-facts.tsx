@@ -1,15 +1,12 @@
 export interface BinFactsProps {
-  kind: "text" | "file";
-  expiresAt: number;
-  readsLeft: number;
-  needsPassphrase: boolean;
+  bin: { kind: "text" | "file"; expiresAt: number; readsLeft: number; needsPassphrase: boolean };
 }
 
 const when = (epochSeconds: number) =>
   new Date(epochSeconds * 1000).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** What anyone with the link may know before revealing: never the content. */
-export function BinFacts({ kind, expiresAt, readsLeft, needsPassphrase }: BinFactsProps) {
+export function BinFacts({ bin: { kind, expiresAt, readsLeft, needsPassphrase } }: BinFactsProps) {
   return (
     <ul className="facts" data-testid="bin-facts">
       <li>Holds {kind === "file" ? "a file" : "a text"}.</li>

@@ -4,7 +4,7 @@ import { fromBase64url } from "@coffer/core/bin-keys";
 import { limits } from "@coffer/core/config";
 import { useTRPCClient } from "../api";
 import { type ContentDraft, draftProblem, emptyDraft } from "../bins/content";
-import { messageOf } from "../bins/errors";
+import { ApiError } from "../components/api-error";
 import { manageLink, shareLink } from "../bins/links";
 import { sealDraft } from "../bins/seal";
 import { ContentInput, PassphraseInput } from "../components/content-input";
@@ -158,11 +158,7 @@ export function CreateBinPage() {
           onChange={(passphrase) => set({ passphrase })}
           testId="create-passphrase"
         />
-        {create.error && (
-          <p className="error" role="alert" data-testid="create-error">
-            {messageOf(create.error)}
-          </p>
-        )}
+        <ApiError error={create.error} testId="create-error" />
         <p className="actions">
           <button type="submit" data-testid="create-bin" disabled={create.isPending || !!problem}>
             {create.isPending ? "Encrypting…" : "Create the secret link"}

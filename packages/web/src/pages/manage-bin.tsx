@@ -2,9 +2,9 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { useTRPC, useTRPCClient } from "../api";
 import { type ContentDraft, draftProblem, emptyDraft } from "../bins/content";
-import { messageOf } from "../bins/errors";
 import { parseManageFragment } from "../bins/links";
 import { sealDraft } from "../bins/seal";
+import { ApiError } from "../components/api-error";
 import { BinFacts } from "../components/bin-facts";
 import { lookUpBin } from "../components/bin-lookup";
 import { ContentInput, PassphraseInput } from "../components/content-input";
@@ -73,12 +73,7 @@ function ManageBin({ binId, binKey, wrappedKey }: { binId: string; binKey: Uint8
   const meta = lookup.bin;
   return (
     <Card>
-      <BinFacts
-        kind={meta.kind}
-        expiresAt={meta.expiresAt}
-        readsLeft={meta.readsLeft}
-        needsPassphrase={meta.needsPassphrase}
-      />
+      <BinFacts bin={meta} />
       <p className="muted" data-testid="bin-version">
         Version {meta.version}
       </p>
@@ -102,11 +97,7 @@ function ManageBin({ binId, binKey, wrappedKey }: { binId: string; binKey: Uint8
           onChange={setPassphrase}
           testId="update-passphrase"
         />
-        {update.error && (
-          <p className="error" role="alert" data-testid="update-error">
-            {messageOf(update.error)}
-          </p>
-        )}
+        <ApiError error={update.error} testId="update-error" />
         <p className="actions">
           <button type="submit" data-testid="update-bin" disabled={update.isPending || !!problem}>
             {update.isPending ? "Encrypting…" : "Save the new content"}
@@ -114,11 +105,7 @@ function ManageBin({ binId, binKey, wrappedKey }: { binId: string; binKey: Uint8
         </p>
       </form>
       <h3>Delete</h3>
-      {remove.error && (
-        <p className="error" role="alert" data-testid="delete-error">
-          {messageOf(remove.error)}
-        </p>
-      )}
+      <ApiError error={remove.error} testId="delete-error" />
       <p className="actions">
         {confirmingDelete ? (
           <>

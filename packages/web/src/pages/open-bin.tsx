@@ -2,8 +2,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { fromBase64url, openBin, toBase64url, unlockBin } from "@coffer/core/bin-keys";
 import { useTRPC, useTRPCClient } from "../api";
-import { messageOf } from "../bins/errors";
 import { parseShareFragment } from "../bins/links";
+import { ApiError } from "../components/api-error";
 import { BinFacts } from "../components/bin-facts";
 import { lookUpBin } from "../components/bin-lookup";
 import { PassphraseInput } from "../components/content-input";
@@ -74,15 +74,9 @@ function OpenBin({ binId, binKey }: { binId: string; binKey: Uint8Array }) {
   const lookup = lookUpBin(metadata);
   if ("view" in lookup) return <Card>{lookup.view}</Card>;
   const meta = lookup.bin;
-  const revealError = reveal.error ? messageOf(reveal.error) : undefined;
   return (
     <Card>
-      <BinFacts
-        kind={meta.kind}
-        expiresAt={meta.expiresAt}
-        readsLeft={meta.readsLeft}
-        needsPassphrase={meta.needsPassphrase}
-      />
+      <BinFacts bin={meta} />
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -97,11 +91,7 @@ function OpenBin({ binId, binKey }: { binId: string; binKey: Uint8Array }) {
             testId="reveal-passphrase"
           />
         )}
-        {revealError && (
-          <p className="error" role="alert" data-testid="reveal-error">
-            {revealError}
-          </p>
-        )}
+        <ApiError error={reveal.error} testId="reveal-error" />
         <p className="actions">
           <button
             type="submit"

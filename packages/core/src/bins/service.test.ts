@@ -3,14 +3,14 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../../../local/src/kms";
 import { openBin, sealBin, unlockBin } from "../bin-keys";
-import { manualClock } from "../clock";
+import { toEpochSeconds } from "../clock";
 import { CofferError } from "../errors";
 import { createAwsKms, createKmsClient } from "../kms";
 import { createRateLimiter } from "../rate-limit";
-import { createTestTable, type TestTable } from "../test/dynamo";
-import { RevealBinInput, UpdateBinInput } from "./schemas";
+import { createTestTable, tableClock, type TestTable } from "../test/dynamo";
+import { CreateBinInput, RevealBinInput, UpdateBinInput } from "./schemas";
 import { createBinService } from "./service";
-import { b64, createTestBin } from "./testing";
+import { b64, createTestBin, sealForCreate } from "./testing";
 
 let table: TestTable;
 let emulator: KmsEmulator;
@@ -35,7 +35,7 @@ const roomy = { max: 10_000, windowSeconds: 60 };
 function setup(
   options: { rateLimits?: { issueKey: typeof roomy; create: typeof roomy; manage: typeof roomy } } = {},
 ) {
-  const clock = manualClock(1_700_000_000_000);
+  const clock = tableClock();
   const bins = createBinService({
     db: table.db,
     kms: createAwsKms(client),
@@ -84,7 +84,7 @@ async function updateInput(
 
 describe("reading", () => {
   test("get shows metadata only and burns nothing; reveal hands the content to the key holder once", async () => {
-    const { bins } = setup();
+    const { bins, clock } = setup();
     const bin = await createTestBin(bins, origin);
     for (let i = 0; i < 5; i++) {
       const meta = await bins.get({ binId: bin.binId });
@@ -92,7 +92,7 @@ describe("reading", () => {
         exists: true,
         kind: "text",
         version: 1,
-        expiresAt: 1_700_000_000 + 86_400,
+        expiresAt: toEpochSeconds(clock.now()) + 86_400,
         readsLeft: 1,
         maxReads: 1,
         needsPassphrase: false,
@@ -246,8 +246,6 @@ describe("creating", () => {
   test("a key issued for another bin, a wrong commitment or a second create is refused", async () => {
     const { bins } = setup();
     const [a, b] = [await bins.issueKey(origin), await bins.issueKey(origin)];
-    const { sealForCreate } = await import("./testing");
-    const { CreateBinInput } = await import("./schemas");
     const forA = (await sealForCreate(a)).wire;
     expect(
       await outcome(bins.create(CreateBinInput.parse({ ...forA, wrappedKey: b.wrappedKey }), origin)),
@@ -269,8 +267,6 @@ describe("creating", () => {
     const { bins } = setup();
     const ready = await createTestBin(bins, origin);
     const issued = await bins.issueKey(origin);
-    const { sealForCreate } = await import("./testing");
-    const { CreateBinInput } = await import("./schemas");
     const { wire } = await sealForCreate(issued);
     const rule = emulator.faults.add({ kind: "unavailable", mode: "status503" });
     try {
@@ -298,8 +294,6 @@ describe("creating", () => {
     const issued = await Promise.all([0, 1, 2].map(() => bins.issueKey({ sourceIp: "198.51.100.1" })));
     expect(await outcome(bins.issueKey({ sourceIp: "198.51.100.1" }))).toBe("rate_limited:rate_limited");
     expect(await outcome(bins.issueKey({ sourceIp: "198.51.100.2" }))).toBe("ok");
-    const { sealForCreate } = await import("./testing");
-    const { CreateBinInput } = await import("./schemas");
     const results = [];
     for (const one of issued)
       results.push(

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { manualClock } from "../clock";
 import { isCofferError } from "../errors";
-import { createTestTable, type TestTable } from "../test/dynamo";
+import { createTestTable, tableClock, type TestTable } from "../test/dynamo";
 import { createRateLimiter } from "./service";
 
 let table: TestTable;
@@ -15,7 +14,7 @@ const outcome = (promise: Promise<unknown>) =>
   );
 
 test("concurrent requests past the max are refused, per subject, until the window turns", async () => {
-  const clock = manualClock(1_700_000_000_000);
+  const clock = tableClock();
   const limiter = createRateLimiter({ db: table.db, clock });
   const rule = { max: 5, windowSeconds: 60 };
   const results = await Promise.all(
@@ -30,7 +29,7 @@ test("concurrent requests past the max are refused, per subject, until the windo
 });
 
 test("the table holds no raw IP address", async () => {
-  const limiter = createRateLimiter({ db: table.db, clock: manualClock(1_700_000_000_000) });
+  const limiter = createRateLimiter({ db: table.db, clock: tableClock() });
   await limiter.consume("test", "198.51.100.23", { max: 5, windowSeconds: 60 });
   const { data } = await table.db.entities.rateLimit.scan.go();
   expect(data.length).toBeGreaterThan(0);

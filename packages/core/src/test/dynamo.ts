@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DeleteTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
+import { manualClock, type ManualClock } from "../clock";
 import { createDb, createDocumentClient, createDynamoClient, type Db, ensureTable } from "../db";
 
 export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
@@ -35,3 +36,10 @@ export async function createTestTable(): Promise<TestTable> {
     },
   };
 }
+
+/**
+ * A manual clock that starts at the current wall-clock second. The table has TTL on, and DynamoDB
+ * Local deletes items whose `expiresAt` lies in the real past at any moment, so a test that stores
+ * expiring items must keep them in the real future or they vanish mid-test.
+ */
+export const tableClock = (): ManualClock => manualClock(Math.floor(Date.now() / 1000) * 1000);

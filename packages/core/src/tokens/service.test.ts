@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { manualClock } from "../clock";
+import { toEpochSeconds } from "../clock";
 import { CofferError } from "../errors";
-import { createTestTable, type TestTable } from "../test/dynamo";
+import { createTestTable, tableClock, type TestTable } from "../test/dynamo";
 import { createTokenService } from "./service";
 
 let table: TestTable;
@@ -16,7 +16,7 @@ const reasonOf = (promise: Promise<unknown>) =>
 
 describe("tokens", () => {
   test("the secret is returned once and only its hash is stored", async () => {
-    const tokens = createTokenService({ db: table.db, clock: manualClock(1_700_000_000_000) });
+    const tokens = createTokenService({ db: table.db, clock: tableClock() });
     const created = await tokens.create({ name: "ci", scopes: ["encrypt"] });
     expect(created.token).toMatch(/^coffer_[A-Za-z0-9_-]{64}$/);
     const { data } = await table.db.entities.token.get({ tokenId: created.tokenId }).go();
@@ -28,7 +28,7 @@ describe("tokens", () => {
   });
 
   test("authenticate accepts the token and refuses anything else", async () => {
-    const tokens = createTokenService({ db: table.db, clock: manualClock(1_700_000_000_000) });
+    const tokens = createTokenService({ db: table.db, clock: tableClock() });
     const { token, tokenId } = await tokens.create({
       name: "svc",
       scopes: ["decrypt", "encrypt"],
@@ -49,7 +49,7 @@ describe("tokens", () => {
   test("a revoke takes effect on the next request, even with a warm cache", async () => {
     const tokens = createTokenService({
       db: table.db,
-      clock: manualClock(1_700_000_000_000),
+      clock: tableClock(),
       cacheMs: 60_000,
     });
     const { token, tokenId } = await tokens.create({ name: "gone", scopes: ["encrypt"] });
@@ -60,7 +60,7 @@ describe("tokens", () => {
   });
 
   test("another instance honours a revoke once its cache window passes", async () => {
-    const clock = manualClock(1_700_000_000_000);
+    const clock = tableClock();
     const elsewhere = createTokenService({ db: table.db, clock, cacheMs: 1_000 });
     const here = createTokenService({ db: table.db, clock, cacheMs: 1_000 });
     const { token, tokenId } = await here.create({ name: "two-instances", scopes: ["encrypt"] });
@@ -71,19 +71,20 @@ describe("tokens", () => {
   });
 
   test("an expired token is refused before any TTL sweep", async () => {
-    const clock = manualClock(1_700_000_000_000);
+    const clock = tableClock();
     const tokens = createTokenService({ db: table.db, clock });
-    const { token } = await tokens.create({ name: "short", scopes: ["encrypt"], expiresAt: 1_700_000_060 });
+    const now = toEpochSeconds(clock.now());
+    const { token } = await tokens.create({ name: "short", scopes: ["encrypt"], expiresAt: now + 60 });
     expect(await reasonOf(tokens.authenticate(`Bearer ${token}`))).toBe("ok");
     clock.advance(61_000);
     expect(await reasonOf(tokens.authenticate(`Bearer ${token}`))).toBe("unauthenticated:token_invalid");
-    expect(
-      await reasonOf(tokens.create({ name: "past", scopes: ["encrypt"], expiresAt: 1_600_000_000 })),
-    ).toBe("invalid:expiry_in_past");
+    expect(await reasonOf(tokens.create({ name: "past", scopes: ["encrypt"], expiresAt: now - 1 }))).toBe(
+      "invalid:expiry_in_past",
+    );
   });
 
   test("revoking an unknown token is NOT_FOUND", async () => {
-    const tokens = createTokenService({ db: table.db, clock: manualClock(0) });
+    const tokens = createTokenService({ db: table.db, clock: tableClock() });
     expect(await reasonOf(tokens.revoke({ tokenId: "A".repeat(22) }))).toBe("not_found:token_not_found");
   });
 });

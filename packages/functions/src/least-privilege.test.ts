@@ -4,7 +4,10 @@ import { type CofferClient, createCofferClient } from "@coffer/client";
 import { sealForCreate } from "../../core/src/bins/testing";
 import { startTestStack } from "@coffer/local/test";
 import { kmsStatements, type KmsStatement } from "../../../infra/lib/policies";
+import { createDb, createDocumentClient, createDynamoClient } from "@coffer/core/db";
+import { portsFromEnvironment } from "./handlers/ports";
 import { functionFor, kmsCapabilitiesOf, type ProcedurePath, procedureRoutes } from "./routes";
+import { createServices } from "./services";
 
 // Least privilege, checked against reality: every procedure is run for real, every KMS request it
 // makes is observed (action, key, context), and each must be allowed by the IAM statements that
@@ -201,3 +204,28 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
     }
   },
 );
+
+test("cold instances make, then adopt, the bins rate-limit pepper with only the api function's rights", async () => {
+  const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
+  const policy = kmsStatements(kmsCapabilitiesOf(functionFor("bins.issueKey")!), keys);
+  const dynamo = createDynamoClient({ endpoint: stack.dynamoEndpoint });
+  const db = createDb({ client: createDocumentClient(dynamo), table: stack.tableName });
+  await db.entities.pepper.delete({ name: "bins/rate-limit" }).go();
+  dynamo.destroy();
+
+  const pepperRequests: KmsRequest[] = [];
+  for (const instance of ["makes", "adopts"]) {
+    observed = [];
+    // A new set of services is what a new Lambda instance builds on its first request.
+    await createServices(portsFromEnvironment()).bins.issueKey({ sourceIp: "192.0.2.44" });
+    for (const request of observed) {
+      for (const action of request.actions)
+        expect(
+          allows(policy, action, request),
+          `${instance}: ${action} ${JSON.stringify(request.context)}`,
+        ).toBe(true);
+    }
+    pepperRequests.push(...observed.filter((request) => request.context.pepper !== undefined));
+  }
+  expect(pepperRequests.map((request) => request.actions[0])).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+});

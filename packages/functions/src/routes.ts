@@ -58,6 +58,9 @@ export const procedureRoutes = {
   "admin.tokens.create": { fn: "api", kms: [] },
   "admin.tokens.list": { fn: "api", kms: [] },
   "admin.tokens.revoke": { fn: "api", kms: [] },
+  // On an instance's first rate-limited bin call, the rate limiter also makes (GenerateDataKey) or
+  // adopts (Decrypt) its pepper under the bins key: the function serving these holds both, as
+  // issueKey and create need them anyway. least-privilege.test checks that cold path too.
   "bins.issueKey": { fn: "api", kms: ["generateBinKey"] },
   "bins.create": { fn: "api", kms: ["decryptBinKey"] },
   "bins.get": { fn: "api", kms: [] },

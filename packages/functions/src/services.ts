@@ -8,7 +8,6 @@ import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
 import { createDataKeyService } from "@coffer/core/keys";
 import type { Kms } from "@coffer/core/kms";
-import { createRateLimiter } from "@coffer/core/rate-limit";
 import { createRecordService } from "@coffer/core/records";
 import { buildOnFirstUse } from "@coffer/core/lazy";
 import { createTokenService } from "@coffer/core/tokens";
@@ -45,7 +44,6 @@ export function createServices(ports: Ports) {
         kms,
         clock,
         keyId: keyIds.bins ?? "alias/missing",
-        rateLimiter: createRateLimiter({ db, clock }),
       }),
     health: () =>
       createHealthService({

@@ -10,6 +10,10 @@ import type { Kms } from "../kms";
 
 export const binContext = (binId: string) => ({ purpose: "bin", binId });
 
+// The rate limiter's pepper is wrapped under the bins key as well. Its context has the purpose the
+// IAM policy allows but no binId, so no bin proof, whatever wrapped key a caller sends, opens it.
+export const rateLimitPepperContext = { purpose: "bin", pepper: "rate-limit/v1" } as const;
+
 const refused = () =>
   new CofferError(
     "forbidden",

@@ -6,7 +6,6 @@ import { openBin, sealBin, unlockBin } from "../bin-keys";
 import { toEpochSeconds } from "../clock";
 import { CofferError } from "../errors";
 import { createAwsKms, createKmsClient } from "../kms";
-import { createRateLimiter } from "../rate-limit";
 import { createTestTable, tableClock, type TestTable } from "../test/dynamo";
 import { CreateBinInput, RevealBinInput, UpdateBinInput } from "./schemas";
 import { createBinService } from "./service";
@@ -41,7 +40,6 @@ function setup(
     kms: createAwsKms(client),
     clock,
     keyId,
-    rateLimiter: createRateLimiter({ db: table.db, clock }),
     rateLimits: options.rateLimits ?? { issueKey: roomy, create: roomy, manage: roomy },
   });
   return { bins, clock };

@@ -4,9 +4,15 @@ import { limits } from "../config";
 import { type BinItem, type Db, deleteBinIfOwned, guard, replaceBinContent, takeBinRead } from "../db";
 import { CofferError, isCofferError } from "../errors";
 import type { Kms } from "../kms";
-import type { RateLimiter, RateLimitRule } from "../rate-limit";
+import { createRateLimiter, createStoredPepper, type RateLimitRule } from "../rate-limit";
 import { binGone, binKeyRefused, binReadRaced, binVersionStale, readProofRefused } from "./refusals";
-import { assertCommitmentsMatch, binContext, commitmentFromWrappedKey, requireWrappedKey } from "./proof";
+import {
+  assertCommitmentsMatch,
+  binContext,
+  commitmentFromWrappedKey,
+  rateLimitPepperContext,
+  requireWrappedKey,
+} from "./proof";
 import {
   BIN_ID_BYTES,
   type CreateBinInput,
@@ -22,7 +28,6 @@ export interface BinServiceDeps {
   clock: Clock;
   /** The catalog's `bins` key (ARN or alias). */
   keyId: string;
-  rateLimiter: RateLimiter;
   rateLimits?: Record<keyof typeof limits.binRateLimits, RateLimitRule>;
 }
 
@@ -53,10 +58,21 @@ export function createBinService({
   kms,
   clock,
   keyId,
-  rateLimiter,
   rateLimits = limits.binRateLimits,
 }: BinServiceDeps) {
   const nowSeconds = () => toEpochSeconds(clock.now());
+  const rateLimiter = createRateLimiter({
+    db,
+    clock,
+    pepper: createStoredPepper({
+      db,
+      kms,
+      clock,
+      keyId,
+      name: "bins/rate-limit",
+      context: rateLimitPepperContext,
+    }),
+  });
 
   /** The bin if it exists and has not expired; the TTL sweep may lag by days, so this checks the time itself. */
   async function readLiveBin(binId: string): Promise<BinItem | undefined> {

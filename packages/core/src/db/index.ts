@@ -7,3 +7,4 @@ export type { RecordItem } from "./record";
 export type { IdempotencyItem } from "./idempotency";
 export { type BinContent, type BinItem, deleteBinIfOwned, replaceBinContent, takeBinRead } from "./bin";
 export type { RateLimitItem } from "./rate-limit";
+export type { PepperItem } from "./pepper";

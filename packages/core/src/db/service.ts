@@ -3,6 +3,7 @@ import { Service } from "electrodb";
 import { buildOnFirstUse } from "../lazy";
 import { createBinEntity } from "./bin";
 import { createIdempotencyEntity } from "./idempotency";
+import { createPepperEntity } from "./pepper";
 import { createRateLimitEntity } from "./rate-limit";
 import { createRecordEntity } from "./record";
 import { createTokenEntity } from "./token";
@@ -18,6 +19,7 @@ export function createDb({ client, table }: { client: DynamoDBDocumentClient; ta
     idempotency: () => createIdempotencyEntity(config),
     bin: () => createBinEntity(config),
     rateLimit: () => createRateLimitEntity(config),
+    pepper: () => createPepperEntity(config),
   });
   return buildOnFirstUse({
     entities: () => entities,

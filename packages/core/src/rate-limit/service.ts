@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { type Clock, toEpochSeconds } from "../clock";
 import { type Db, guard } from "../db";
 import { CofferError } from "../errors";
@@ -11,23 +11,32 @@ export interface RateLimitRule {
 // A fixed-window counter in DynamoDB: Lambda instances share nothing else, and an atomic ADD
 // counts every request exactly once however many instances serve them.
 //
-// The IP is hashed with the action and the window, so the table holds no address and two windows'
-// items cannot be joined by their keys. An IPv4 hash can still be reversed by trying all 2^32
-// addresses; a secret pepper would close that, and is left for when the stack has a secret store.
-function hashSubject(action: string, subject: string, windowStart: number): string {
-  return createHash("sha256")
+// The table never holds an IP address: the counter's key is an HMAC of the IP, the action and the
+// window under a secret pepper. A plain hash would not do, as anyone who reads the table could try
+// all 2^32 IPv4 addresses; without the pepper (which only KMS unwraps) they cannot. The window in
+// the HMAC also keeps one address's counters in different windows from being joined.
+function hashSubject(pepper: Uint8Array, action: string, subject: string, windowStart: number): string {
+  return createHmac("sha256", pepper)
     .update(`coffer/rate-limit/v1\0${action}\0${windowStart}\0${subject}`)
     .digest("base64url");
 }
 
-export function createRateLimiter({ db, clock }: { db: Db; clock: Clock }) {
+export interface RateLimiterDeps {
+  db: Db;
+  clock: Clock;
+  /** The same secret for every instance of a stage, or their counts would not add up. */
+  pepper: () => Promise<Uint8Array>;
+}
+
+export function createRateLimiter({ db, clock, pepper }: RateLimiterDeps) {
   /** Counts one request of `subject` (a source IP) for `action`; throws "rate_limited" past the rule's max. */
   async function consume(action: string, subject: string, rule: RateLimitRule): Promise<void> {
     const now = toEpochSeconds(clock.now());
     const windowStart = now - (now % rule.windowSeconds);
+    const subjectHash = hashSubject(await pepper(), action, subject, windowStart);
     const { data } = await guard(
       db.entities.rateLimit
-        .update({ action, subjectHash: hashSubject(action, subject, windowStart), windowStart })
+        .update({ action, subjectHash, windowStart })
         .add({ count: 1 })
         .set({ expiresAt: windowStart + 2 * rule.windowSeconds })
         .go({ response: "updated_new" }),

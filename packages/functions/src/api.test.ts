@@ -231,6 +231,26 @@ describe("records", () => {
     const other = await full.records.put.mutate({ ...input, idempotencyKey: "order-78" });
     expect(other.recordId).not.toBe(first.recordId);
   });
+
+  test("an idempotency key reused for a different put is CONFLICT and stores nothing", async () => {
+    const input = { keyName: "default" as const, plaintext: b64("pay once"), idempotencyKey: "order-90" };
+    const first = await full.records.put.mutate({ ...input, context: { order: "90", shop: "a" } });
+    const differing = [
+      { ...input, context: { order: "91", shop: "a" } },
+      { ...input, context: { order: "90" } },
+      { ...input, context: { order: "90", shop: "a" }, plaintext: b64("pay twice") },
+      { ...input, context: { order: "90", shop: "a" }, keyName: "pii" as const },
+      { ...input, context: { order: "90", shop: "a" }, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+    ];
+    for (const request of differing) {
+      expect(await outcome(full.records.put.mutate(request))).toBe("CONFLICT:idempotency_key_reused");
+    }
+    // Context order is not part of the request's meaning.
+    const reordered = await full.records.put.mutate({ ...input, context: { shop: "a", order: "90" } });
+    expect(reordered).toMatchObject({ recordId: first.recordId, replayed: true });
+    const { plaintext } = await full.records.get.query({ recordId: first.recordId });
+    expect(plaintext).toBe(input.plaintext);
+  });
 });
 
 describe("tokens and scopes", () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { type Clock, toEpochSeconds } from "../clock";
 import { type EnvelopeCrypto, inspectEnvelope } from "../crypto";
 import { type Db, guard, type RecordItem } from "../db";
@@ -14,6 +15,20 @@ export interface RecordDeps {
 
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 const NOT_FOUND = "No record has that id, or it has expired.";
+
+/**
+ * Whether a retried put asks for what the first one stored. Only what the table holds in clear is
+ * compared: the plaintext could be compared only through a hash of it in the table, which would let
+ * anyone who reads the table test guesses, so two plaintexts of the same size pass as one.
+ */
+function isSameRequest(original: RecordItem, input: PutRecordInput): boolean {
+  return (
+    original.keyName === input.keyName &&
+    original.sizeBytes === input.plaintext.length &&
+    (original.expiresAt ?? null) === (input.expiresAt ?? null) &&
+    isDeepStrictEqual(inspectEnvelope(original.envelope as Uint8Array).context, input.context ?? {})
+  );
+}
 
 /**
  * Encrypted records stored by id. Encryption happens before any write, and each put is one
@@ -80,6 +95,13 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
     const { data: original } = await guard(
       db.entities.record.get({ recordId: first.recordId }).go({ consistent: true }),
     );
+    if (original && !isSameRequest(original, input)) {
+      throw new CofferError(
+        "conflict",
+        "This idempotency key was already used for a different put (key, context, size or expiry differ). Send a new key for a new record.",
+        { reason: "idempotency_key_reused" },
+      );
+    }
     return {
       recordId: first.recordId,
       keyName: original?.keyName ?? record.keyName,

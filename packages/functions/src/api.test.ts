@@ -235,11 +235,11 @@ describe("records", () => {
   test("an idempotency key reused for a different put is CONFLICT and stores nothing", async () => {
     const input = { keyName: "default" as const, plaintext: b64("pay once"), idempotencyKey: "order-90" };
     const first = await full.records.put.mutate({ ...input, context: { order: "90", shop: "a" } });
-    const differing = [
+    const differing: Parameters<typeof full.records.put.mutate>[0][] = [
       { ...input, context: { order: "91", shop: "a" } },
       { ...input, context: { order: "90" } },
       { ...input, context: { order: "90", shop: "a" }, plaintext: b64("pay twice") },
-      { ...input, context: { order: "90", shop: "a" }, keyName: "pii" as const },
+      { ...input, context: { order: "90", shop: "a" }, keyName: "pii" },
       { ...input, context: { order: "90", shop: "a" }, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
     ];
     for (const request of differing) {

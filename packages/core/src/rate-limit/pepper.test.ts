@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { startEmulatedKms, type EmulatedKms } from "../crypto/testing/emulated-kms";
+import { beforeEach, expect, test } from "vitest";
 import { isCofferError } from "../errors";
-import { createTestTable, tableClock, type TestTable } from "../test/dynamo";
+import { tableClock } from "../test/dynamo";
+import { useTableAndKms } from "../test/table-and-kms";
 import { createStoredPepper } from "./pepper";
 
-let table: TestTable;
-let kms: EmulatedKms;
-beforeAll(async () => {
-  table = await createTestTable();
-  kms = await startEmulatedKms();
-});
-afterAll(async () => {
-  await kms?.close();
-  await table?.drop();
-});
+const parts = useTableAndKms();
 beforeEach(() => {
-  kms.emulator.faults.clear();
-  kms.emulator.resetCounts();
+  parts.kms.emulator.faults.clear();
+  parts.kms.emulator.resetCounts();
 });
 
 const context = { purpose: "bin", pepper: "test" };
 const sourceFor = (name: string) =>
   createStoredPepper({
-    db: table.db,
-    kms: kms.kms,
+    db: parts.table.db,
+    kms: parts.kms.kms,
     clock: tableClock(),
-    keyId: kms.keys.bins.arn,
+    keyId: parts.kms.keys.bins.arn,
     name,
     context,
   });
@@ -38,20 +29,20 @@ test("instances racing to make the first pepper all end up with the one that was
   const later = await sourceFor("race")();
   expect(later.equals(peppers[0]!)).toBe(true);
   // An instance asks KMS while it starts (at most twice, when it loses the race), then never again.
-  kms.emulator.resetCounts();
+  parts.kms.emulator.resetCounts();
   await Promise.all(instances.map((pepper) => pepper()));
-  expect(kms.calls("GenerateDataKey") + kms.calls("Decrypt")).toBe(0);
+  expect(parts.kms.calls("GenerateDataKey") + parts.kms.calls("Decrypt")).toBe(0);
 });
 
 test("the table holds the pepper only as a KMS blob, which a bin context cannot open", async () => {
   const pepper = await sourceFor("stored")();
-  const { data } = await table.db.entities.pepper.scan.go();
+  const { data } = await parts.table.db.entities.pepper.scan.go();
   const dump = JSON.stringify(data);
   for (const encoding of ["hex", "base64", "base64url"] as const) {
     expect(dump).not.toContain(pepper.toString(encoding));
   }
   const stored = data.find((item) => item.name === "stored")!;
-  const asBinProof = kms.kms.decrypt({
+  const asBinProof = parts.kms.kms.decrypt({
     wrapped: Buffer.from(stored.wrapped, "base64url"),
     context: { purpose: "bin", binId: "stored" },
   });
@@ -60,10 +51,10 @@ test("the table holds the pepper only as a KMS blob, which a bin context cannot 
 
 test("a KMS outage is reported, not remembered: the next call succeeds", async () => {
   const pepper = sourceFor("outage");
-  const rule = kms.emulator.faults.add({ kind: "unavailable", mode: "status503" });
+  const rule = parts.kms.emulator.faults.add({ kind: "unavailable", mode: "status503" });
   const failed = await pepper().catch((error: unknown) => error);
   expect(isCofferError(failed, "unavailable")).toBe(true);
-  expect((await table.db.entities.pepper.get({ name: "outage" }).go()).data).toBeNull();
-  kms.emulator.faults.remove(rule);
+  expect((await parts.table.db.entities.pepper.get({ name: "outage" }).go()).data).toBeNull();
+  parts.kms.emulator.faults.remove(rule);
   expect(await pepper()).toHaveLength(32);
 });

@@ -1,32 +1,15 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import type { KMSClient } from "@aws-sdk/client-kms";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../../../local/src/kms";
+import { describe, expect, test } from "vitest";
 import { openBin, sealBin, unlockBin } from "../bin-keys";
 import { toEpochSeconds } from "../clock";
 import { CofferError } from "../errors";
-import { createAwsKms, createKmsClient } from "../kms";
-import { createTestTable, tableClock, type TestTable } from "../test/dynamo";
+import { tableClock } from "../test/dynamo";
+import { useTableAndKms } from "../test/table-and-kms";
 import { CreateBinInput, RevealBinInput, UpdateBinInput } from "./schemas";
 import { createBinService } from "./service";
 import { b64, createTestBin, sealForCreate } from "./testing";
 
-let table: TestTable;
-let emulator: KmsEmulator;
-let client: KMSClient;
-let keyId: string;
-
-beforeAll(async () => {
-  table = await createTestTable(); // also sets the local credentials the KMS client signs with
-  emulator = await startKmsEmulator();
-  client = createKmsClient({ endpoint: emulator.url, region: "us-east-1", maxAttempts: 1 });
-  keyId = (await provisionCatalogKeys({ client, stage: "test" })).keys.bins.arn;
-});
-afterAll(async () => {
-  client?.destroy();
-  await emulator?.close();
-  await table?.drop();
-});
+const parts = useTableAndKms();
 
 const origin = { sourceIp: "192.0.2.10" };
 const roomy = { max: 10_000, windowSeconds: 60 };
@@ -36,10 +19,10 @@ function setup(
 ) {
   const clock = tableClock();
   const bins = createBinService({
-    db: table.db,
-    kms: createAwsKms(client),
+    db: parts.table.db,
+    kms: parts.kms.kms,
     clock,
-    keyId,
+    keyId: parts.kms.keys.bins.arn,
     rateLimits: options.rateLimits ?? { issueKey: roomy, create: roomy, manage: roomy },
   });
   return { bins, clock };
@@ -53,7 +36,7 @@ const outcome = (promise: Promise<unknown>) =>
   );
 
 const rawItem = async (binId: string) =>
-  (await table.db.entities.bin.get({ binId }).go({ consistent: true })).data;
+  (await parts.table.db.entities.bin.get({ binId }).go({ consistent: true })).data;
 const revealInput = (binId: string, readProof: Uint8Array) =>
   RevealBinInput.parse({ binId, readProof: b64(readProof) });
 
@@ -206,8 +189,8 @@ describe("creating", () => {
         payload: { kind: "file", name: "plans.pdf", type: "application/pdf", bytes: Buffer.from(text) },
       }),
     ];
-    const { Items = [] } = await table.dynamo.send(
-      new ScanCommand({ TableName: table.tableName, ConsistentRead: true }),
+    const { Items = [] } = await parts.table.dynamo.send(
+      new ScanCommand({ TableName: parts.table.tableName, ConsistentRead: true }),
     );
     const stored = Items.filter((item) => made.some((bin) => item.binId?.S === bin.binId));
     expect(stored).toHaveLength(3);
@@ -266,7 +249,7 @@ describe("creating", () => {
     const ready = await createTestBin(bins, origin);
     const issued = await bins.issueKey(origin);
     const { wire } = await sealForCreate(issued);
-    const rule = emulator.faults.add({ kind: "unavailable", mode: "status503" });
+    const rule = parts.kms.emulator.faults.add({ kind: "unavailable", mode: "status503" });
     try {
       expect(await outcome(bins.create(CreateBinInput.parse(wire), origin))).toBe(
         "unavailable:kms_unavailable",
@@ -276,7 +259,7 @@ describe("creating", () => {
       expect(await bins.get({ binId: ready.binId })).toMatchObject({ exists: true });
       expect(await outcome(bins.reveal(revealInput(ready.binId, ready.sealed.readProof)))).toBe("ok");
     } finally {
-      emulator.faults.remove(rule);
+      parts.kms.emulator.faults.remove(rule);
     }
     expect(await outcome(bins.create(CreateBinInput.parse(wire), origin))).toBe("ok");
   });

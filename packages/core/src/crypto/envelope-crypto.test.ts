@@ -222,7 +222,7 @@ describe("envelope crypto", () => {
       expect((await crypto.decrypt({ envelope, context })).plaintext.equals(plaintext)).toBe(true);
     });
 
-    test("a large envelope (several 256 KiB steps) with one changed byte is refused", async () => {
+    test("a large envelope (encrypted in several 256 KiB steps) with one changed byte is refused", async () => {
       const crypto = service();
       const envelope = await crypto.encrypt({
         keyName: "default",

@@ -1,12 +1,6 @@
 // Sealing and opening one envelope with a data key already in hand. No KMS, no cache: this is the
 // part the test vectors pin down byte for byte.
-import {
-  createCipheriv,
-  createDecipheriv,
-  timingSafeEqual,
-  type Decipher,
-  type KeyObject,
-} from "node:crypto";
+import { createCipheriv, createDecipheriv, timingSafeEqual, type KeyObject } from "node:crypto";
 import { decodeContext, encodeContext, type EncryptionContext } from "./context";
 import { deriveMessageKeys } from "./derive";
 import type { Nonces } from "./nonces";
@@ -32,10 +26,11 @@ export interface SealInput {
 }
 
 const GCM = "aes-256-gcm";
-// Node's Cipher cannot write into a buffer we give it: each update() returns a new one. Working in
-// 256 KiB steps copied into one output buffer keeps each step in the CPU cache and never makes a
-// second buffer of the payload's size. Measured on the 2 MiB-L2 machine of docs/benchmarks.md at
-// 1 MiB: encrypt ~12% and decrypt ~7% faster than one update() (64 KiB steps: ~7% and ~4%).
+// Node's Cipher cannot write into a buffer we give it: each update() returns a new one. Encrypt
+// works in 256 KiB steps copied into the envelope, which keeps each step in the CPU cache and never
+// makes a second buffer of the payload's size (at 1 MiB, ~12% faster than one update() and a copy,
+// on the 2 MiB-L2 machine of docs/benchmarks.md). Decrypt needs no copy: one update()'s output IS
+// the plaintext. Steps there only add allocations, and measured no faster (docs/benchmarks.md).
 const STEP_BYTES = 256 * 1024;
 
 /**
@@ -91,9 +86,7 @@ export function openEnvelope(parsed: ParsedEnvelope, dataKey: Uint8Array | KeyOb
     const decipher = createDecipheriv(GCM, keys.aesKey, parsed.iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(parsed.aad);
     decipher.setAuthTag(parsed.tag);
-    const { ciphertext } = parsed;
-    const plaintext =
-      ciphertext.length <= STEP_BYTES ? decipher.update(ciphertext) : decryptInSteps(decipher, ciphertext);
+    const plaintext = decipher.update(parsed.ciphertext);
     try {
       decipher.final();
     } catch {
@@ -104,15 +97,6 @@ export function openEnvelope(parsed: ParsedEnvelope, dataKey: Uint8Array | KeyOb
   } finally {
     keys.bytes.fill(0);
   }
-}
-
-function decryptInSteps(decipher: Decipher, ciphertext: Buffer): Buffer {
-  // Every byte of `plaintext` is written here, so its uninitialised memory never escapes.
-  const plaintext = Buffer.allocUnsafe(ciphertext.length);
-  for (let at = 0; at < ciphertext.length; at += STEP_BYTES) {
-    decipher.update(ciphertext.subarray(at, at + STEP_BYTES)).copy(plaintext, at);
-  }
-  return plaintext;
 }
 
 /**

@@ -183,23 +183,27 @@ export function createBinService({
     return readProofRefused(item.passphraseSalt !== undefined);
   }
 
-  /** Proves ownership from the wrapped key against the stored commitment, in constant time. */
-  async function assertOwner(item: BinItem, wrappedKey: Buffer | undefined): Promise<void> {
-    const commitment = await commitmentFromWrappedKey({
-      kms,
-      keyId,
-      binId: item.binId,
-      wrappedKey: requireWrappedKey(wrappedKey),
-    });
+  /**
+   * What update and delete both check first, cheapest first: a wrapped key is present, the caller
+   * is within the manage rate limit, the bin is live, and the wrapped key proves ownership against
+   * the stored commitment (KMS, compared in constant time). Returns the live bin.
+   */
+  async function ownedLiveBin(
+    binId: string,
+    wrappedKey: Buffer | undefined,
+    origin: RequestOrigin,
+  ): Promise<BinItem> {
+    const proof = requireWrappedKey(wrappedKey);
+    await rateLimiter.consume("bins.manage", origin.sourceIp, rateLimits.manage);
+    const item = await readLiveBin(binId);
+    if (!item) throw binGone();
+    const commitment = await commitmentFromWrappedKey({ kms, keyId, binId: item.binId, wrappedKey: proof });
     assertCommitmentsMatch(Buffer.from(item.manageCommitment, "base64url"), commitment);
+    return item;
   }
 
   async function update(input: UpdateBinInput, origin: RequestOrigin) {
-    requireWrappedKey(input.wrappedKey);
-    await rateLimiter.consume("bins.manage", origin.sourceIp, rateLimits.manage);
-    const item = await readLiveBin(input.binId);
-    if (!item) throw binGone();
-    await assertOwner(item, input.wrappedKey);
+    const item = await ownedLiveBin(input.binId, input.wrappedKey, origin);
     if (item.version !== input.version) throw binVersionStale();
     const replaced = await replaceBinContent(db, {
       binId: input.binId,
@@ -219,11 +223,7 @@ export function createBinService({
   }
 
   async function remove(input: DeleteBinInput, origin: RequestOrigin) {
-    requireWrappedKey(input.wrappedKey);
-    await rateLimiter.consume("bins.manage", origin.sourceIp, rateLimits.manage);
-    const item = await readLiveBin(input.binId);
-    if (!item) throw binGone();
-    await assertOwner(item, input.wrappedKey);
+    const item = await ownedLiveBin(input.binId, input.wrappedKey, origin);
     if (!(await deleteBinIfOwned(db, { binId: input.binId, manageCommitment: item.manageCommitment })))
       throw binGone();
     return { binId: input.binId, deleted: true as const };

@@ -3,8 +3,8 @@
 // of named figures). Ratios are medians of ratios paired within each interleaved repetition.
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { EmulatedKms } from "../packages/core/src/crypto/testing/emulated-kms";
-import { startEmulatedKms } from "../packages/core/src/crypto/testing/emulated-kms";
+import type { EmulatedKms } from "@coffer/testkit/emulated-kms";
+import { startEmulatedKms } from "@coffer/testkit/emulated-kms";
 import { formatTable, verdict, writeSummary } from "./lib/report";
 import type { Figure, Settings, Suite, SuiteContext } from "./lib/suite";
 import { cryptoVsEsdk } from "./suites/crypto-vs-esdk";

@@ -1,4 +1,5 @@
-import { catalogKeys, kmsAliasName, sealKey } from "../packages/core/src/config";
+import { catalogKeys, kmsAliasName, sealKey } from "@coffer/core/config";
+import { linkNames } from "@coffer/functions/links";
 import { componentName, stageSettings } from "./lib/stage";
 
 const settings = stageSettings($app.stage);
@@ -46,7 +47,7 @@ export const keys = {
 };
 
 /** Raw Pulumi keys are not linkable; the functions read the ARNs through this link. */
-export const keysLink = new sst.Linkable("Keys", {
+export const keysLink = new sst.Linkable(linkNames.keys, {
   properties: {
     keys: Object.fromEntries(catalogKeys.map((entry) => [entry.name, catalog[entry.name]!.arn])),
     seal: seal.arn,

@@ -1,11 +1,12 @@
-import { tableShape } from "../packages/core/src/db/table";
+import { tableShape } from "@coffer/core/config";
+import { linkNames } from "@coffer/functions/links";
 import { stageSettings } from "./lib/stage";
 
 const settings = stageSettings($app.stage);
 const { partitionKey, sortKey, globalIndexes, ttlAttribute } = tableShape;
 
 // The table comes from the same shape that the local runner and the tests create theirs from.
-export const table = new sst.aws.Dynamo("Table", {
+export const table = new sst.aws.Dynamo(linkNames.table, {
   fields: Object.fromEntries(
     [partitionKey, sortKey, ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey])].map(
       (name) => [name, "string" as const],

@@ -1,4 +1,4 @@
-import { securityHeaders } from "../packages/web/security-headers";
+import { securityHeaders } from "@coffer/web/security-headers";
 import { api } from "./api";
 import { viewerResponseInjection } from "./lib/site-headers";
 

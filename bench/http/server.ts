@@ -1,7 +1,7 @@
 // Child process of the HTTP benchmark: the full local stack (KMS emulator, DynamoDB Local, the
 // gateway with the unchanged handlers) plus the echo baseline, so that the load generator runs in
 // another process and its own CPU time is not charged to the server. Prints one JSON line.
-import { startLocalStack } from "../../packages/local/src/stack";
+import { startLocalStack } from "@coffer/local/stack";
 import { mintBenchToken } from "./token";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

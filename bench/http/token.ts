@@ -1,15 +1,12 @@
-import { systemClock } from "../../packages/core/src/clock";
-import { createDb, createDocumentClient, createDynamoClient } from "../../packages/core/src/db";
-import { createTokenService } from "../../packages/core/src/tokens";
-import type { LocalStack } from "../../packages/local/src/stack";
+import { systemClock } from "@coffer/core/clock";
+import { connectDb } from "@coffer/core/db";
+import { createTokenService } from "@coffer/core/tokens";
+import type { LocalStack } from "@coffer/local/stack";
 
 /** An encrypt token made straight in the stack's table. */
 export async function mintBenchToken(stack: LocalStack): Promise<string> {
-  const dynamo = createDynamoClient({ endpoint: stack.dynamoEndpoint });
-  const tokens = createTokenService({
-    db: createDb({ client: createDocumentClient(dynamo), table: stack.tableName }),
-    clock: systemClock,
-  });
+  const { db, dynamo } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });
+  const tokens = createTokenService({ db, clock: systemClock });
   const { token } = await tokens.create({ name: "bench", scopes: ["encrypt"] });
   dynamo.destroy();
   return token;

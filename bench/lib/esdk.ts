@@ -12,7 +12,7 @@ import {
   KmsKeyringNode,
   NodeCachingMaterialsManager,
 } from "@aws-crypto/client-node";
-import { defaultCachePolicy } from "../../packages/core/src/config";
+import { defaultCachePolicy } from "@coffer/core/config";
 
 export function createEsdk({ endpoint, keyArn }: { endpoint: string; keyArn: string }) {
   const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);

@@ -1,6 +1,6 @@
 // What a suite is: an async function that returns named figures. To add one, write
 // bench/suites/<name>.ts exporting a Suite and list it in bench/run.ts.
-import type { EmulatedKms } from "../../packages/core/src/crypto/testing/emulated-kms";
+import type { EmulatedKms } from "@coffer/testkit/emulated-kms";
 
 export interface Figure {
   /** Dotted and stable, e.g. "crypto.encrypt.1MiB.vs_raw"; the key in summary.json. */

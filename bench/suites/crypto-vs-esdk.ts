@@ -1,8 +1,8 @@
 // Coffer against the AWS Encryption SDK (caching CMM, committing non-signing suite, KMS keyring on
 // the same emulator), side by side. Targets for encrypt: >= 10x at 64 B and 1 KiB, >= 5x at 1 MiB.
 import { randomBytes } from "node:crypto";
-import { systemClock } from "../../packages/core/src/clock";
-import { createEnvelopeCrypto } from "../../packages/core/src/crypto";
+import { systemClock } from "@coffer/core/clock";
+import { createEnvelopeCrypto } from "@coffer/core/crypto";
 import { createEsdk } from "../lib/esdk";
 import { measureInterleaved } from "../lib/measure";
 import { KiB, MiB, sizeLabel } from "../lib/sizes";

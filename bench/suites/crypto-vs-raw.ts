@@ -3,8 +3,8 @@
 // compared with a raw baseline that uses Coffer's 256 KiB update() steps (vs_raw_chunked), so that
 // a gain from buffer handling is not mistaken for Coffer having no overhead.
 import { randomBytes } from "node:crypto";
-import { systemClock } from "../../packages/core/src/clock";
-import { createEnvelopeCrypto } from "../../packages/core/src/crypto";
+import { systemClock } from "@coffer/core/clock";
+import { createEnvelopeCrypto } from "@coffer/core/crypto";
 import { measureInterleaved } from "../lib/measure";
 import { createRawGcm } from "../lib/raw-gcm";
 import { KiB, MiB, sizeLabel } from "../lib/sizes";

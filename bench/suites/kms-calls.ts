@@ -2,8 +2,8 @@
 // as the emulator counts them. Target: <= 1 per 1,000 encrypts. The ESDK's count under the same
 // limits is reported beside it.
 import { randomBytes } from "node:crypto";
-import { systemClock } from "../../packages/core/src/clock";
-import { createEnvelopeCrypto } from "../../packages/core/src/crypto";
+import { systemClock } from "@coffer/core/clock";
+import { createEnvelopeCrypto } from "@coffer/core/crypto";
 import { createEsdk } from "../lib/esdk";
 import type { Suite } from "../lib/suite";
 

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { functionRoutes } from "../../packages/functions/src/routes";
+import { linkNames } from "@coffer/functions/links";
+import { functionRoutes } from "@coffer/functions/routes";
 import { median, medianRatio } from "../lib/stats";
 import type { Figure, Suite } from "../lib/suite";
 
@@ -41,8 +42,8 @@ const lambdaEnvironment = {
   AWS_SECRET_ACCESS_KEY: "bench",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   SST_RESOURCE_App: JSON.stringify({ name: "coffer", stage: "bench" }),
-  SST_RESOURCE_Table: JSON.stringify({ type: "sst.aws.Dynamo", name: "bench" }),
-  SST_RESOURCE_Keys: JSON.stringify({
+  [`SST_RESOURCE_${linkNames.table}`]: JSON.stringify({ type: "sst.aws.Dynamo", name: "bench" }),
+  [`SST_RESOURCE_${linkNames.keys}`]: JSON.stringify({
     type: "sst.sst.Linkable",
     keys: {
       default: "arn:aws:kms:us-east-1:111122223333:key/x",

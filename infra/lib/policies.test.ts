@@ -5,7 +5,7 @@ import {
   type KmsCapability,
   kmsCapabilitiesOf,
   procedureRoutes,
-} from "../../packages/functions/src/routes";
+} from "@coffer/functions/routes";
 import { BIN_PURPOSE_CONDITION, type KmsStatement, kmsStatement, kmsStatements } from "./policies";
 
 const keys = { data: ["arn:data:default"], bins: "arn:bins" };

@@ -1,4 +1,4 @@
-import type { KmsCapability } from "../../packages/functions/src/routes";
+import type { KmsCapability } from "@coffer/functions/routes";
 
 // Least privilege, computed: a function gets exactly the KMS statements that the capabilities of
 // its procedures need (DESIGN §2). Generic over the ARN type so that infra passes Pulumi outputs

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { securityHeaders } from "../../packages/web/security-headers";
+import { securityHeaders } from "@coffer/web/security-headers";
 import { viewerResponseInjection } from "./site-headers";
 
 type Headers = Record<string, { value: string }>;

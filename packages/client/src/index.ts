@@ -1,7 +1,15 @@
 import { createTRPCClient, httpBatchLink, splitLink, type TRPCLink } from "@trpc/client";
 import type { AppRouter } from "@coffer/functions/router";
-import { type FunctionName, functionFor, functionNames, functionRoutes } from "@coffer/functions/routes";
+import {
+  type FunctionName,
+  functionFor,
+  functionNames,
+  functionRoutes,
+  functionUrl,
+} from "@coffer/functions/routes";
 
+// The API's size and count limits, so that a form can refuse oversize input before sending it.
+export { limits } from "@coffer/core/config";
 export type { AppRouter };
 
 export interface CofferClientOptions {
@@ -17,14 +25,13 @@ export interface CofferClientOptions {
  * functions (and never sends a procedure to a function that lacks its KMS permission).
  */
 export function cofferLinks(options: CofferClientOptions): TRPCLink<AppRouter>[] {
-  const base = options.url.replace(/\/+$/, "");
   const headers = () => {
     const token = typeof options.token === "function" ? options.token() : options.token;
     return token ? { authorization: `Bearer ${token}` } : {};
   };
   const linkFor = (fn: FunctionName) =>
     httpBatchLink<AppRouter>({
-      url: `${base}${functionRoutes[fn].path}`,
+      url: functionUrl(options.url, functionRoutes[fn]),
       headers,
       maxURLLength: 2_000,
       ...(options.fetch ? { fetch: options.fetch } : {}),

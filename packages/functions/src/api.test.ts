@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
 import { limits } from "@coffer/core/config";
-import { startTestStack } from "@coffer/local/test";
-import { refusalOf as outcome } from "./test/refusal";
+import { startTestStack } from "@coffer/testkit/stack";
+import { refusalOf as outcome } from "@coffer/testkit/refusal";
+import { b64 } from "@coffer/testkit/b64";
 
 // The encryption API end to end: the typed client, the local gateway, the unchanged Lambda
 // handlers, the KMS emulator and DynamoDB Local.
@@ -10,7 +11,6 @@ import { refusalOf as outcome } from "./test/refusal";
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let full: CofferClient;
 const clientWith = (token: string) => createCofferClient({ url: stack.gateway.url, token });
-const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
 const bytes = (text: string) => Buffer.from(text, "base64url");
 
 beforeAll(async () => {
@@ -21,6 +21,21 @@ beforeAll(async () => {
   );
 });
 afterAll(() => stack.stop());
+
+/**
+ * Runs `check` with the clock one second past `expiresAt` (epoch seconds) instead of sleeping until
+ * then. The handlers run in this process and read time through systemClock (Date.now), so faking
+ * only Date moves their clock; timers, sockets and the SDK keep real time.
+ */
+async function afterExpiry(expiresAt: number, check: () => Promise<void>) {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+  try {
+    vi.setSystemTime((expiresAt + 1) * 1000);
+    await check();
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 describe("data keys", () => {
   test("a data key round-trips under its context, and only under it", async () => {
@@ -203,19 +218,21 @@ describe("records", () => {
     );
   });
 
-  // Through the stack DynamoDB Local's TTL job may delete the item first; that the service refuses
-  // an expired record that is still stored is shown in core's records/service.test.ts.
+  // The clock moves past the expiry while the item is still stored, so the refusal comes from the
+  // service, not from DynamoDB Local's TTL job (core's records/service.test.ts shows it in depth).
   test("a record reads until its expiry and is NOT_FOUND after it", async () => {
-    const soon = Math.floor(Date.now() / 1000) + 2;
+    // An hour ahead, so that neither a slow machine nor DynamoDB Local's TTL job gets there first.
+    const soon = Math.floor(Date.now() / 1000) + 3600;
     const put = await full.records.put.mutate({
       keyName: "default",
       plaintext: b64("short-lived"),
       expiresAt: soon,
     });
     expect((await full.records.get.query({ recordId: put.recordId })).expiresAt).toBe(soon);
-    await new Promise((resolve) => setTimeout(resolve, (soon + 1) * 1000 - Date.now()));
-    expect(await outcome(full.records.get.query({ recordId: put.recordId }))).toBe(
-      "NOT_FOUND:record_not_found",
+    await afterExpiry(soon, async () =>
+      expect(await outcome(full.records.get.query({ recordId: put.recordId }))).toBe(
+        "NOT_FOUND:record_not_found",
+      ),
     );
     expect(
       await outcome(full.records.put.mutate({ keyName: "default", plaintext: b64("x"), expiresAt: 1_000 })),
@@ -312,13 +329,14 @@ describe("tokens and scopes", () => {
       "UNAUTHORIZED:token_invalid",
     );
 
-    const soon = Math.floor(Date.now() / 1000) + 1;
+    const soon = Math.floor(Date.now() / 1000) + 3600;
     const shortLived = clientWith(
       (await full.admin.tokens.create.mutate({ name: "short", scopes: ["encrypt"], expiresAt: soon })).token,
     );
-    await new Promise((resolve) => setTimeout(resolve, (soon + 1) * 1000 - Date.now()));
-    expect(await outcome(shortLived.crypto.encrypt.mutate({ keyName: "default", plaintext: "" }))).toBe(
-      "UNAUTHORIZED:token_invalid",
+    await afterExpiry(soon, async () =>
+      expect(await outcome(shortLived.crypto.encrypt.mutate({ keyName: "default", plaintext: "" }))).toBe(
+        "UNAUTHORIZED:token_invalid",
+      ),
     );
 
     expect(await outcome(victim.admin.tokens.list.query())).toBe("UNAUTHORIZED:token_invalid");

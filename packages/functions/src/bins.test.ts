@@ -1,11 +1,12 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { createCofferClient } from "@coffer/client";
-import { openBin, sealBin, unlockBin } from "@coffer/core/bin-keys";
+import { openBin, sealBin, unlockBin } from "@coffer/sealing/bins";
 import { limits } from "@coffer/core/config";
-import { b64, sealForCreate } from "../../core/src/bins/testing";
-import { startTestStack } from "@coffer/local/test";
-import { refusalOf } from "./test/refusal";
+import { b64 } from "@coffer/testkit/b64";
+import { sealForCreate } from "@coffer/testkit/bins";
+import { startTestStack } from "@coffer/testkit/stack";
+import { refusalOf } from "@coffer/testkit/refusal";
 
 // Secure bins through the local gateway: the same handlers, HTTP and error mapping as in AWS.
 

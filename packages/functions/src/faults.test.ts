@@ -3,8 +3,9 @@ import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from "@aws-s
 import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
 import { createDynamoClient } from "@coffer/core/db";
-import { startTestStack } from "@coffer/local/test";
-import { codeOf } from "./test/refusal";
+import { startTestStack } from "@coffer/testkit/stack";
+import { codeOf } from "@coffer/testkit/refusal";
+import { b64 } from "@coffer/testkit/b64";
 
 // Outages end as SERVICE_UNAVAILABLE with nothing half-written, and the service recovers. KMS faults
 // come from the emulator itself; DynamoDB Local cannot be made to fail one call, so its faults are
@@ -12,7 +13,6 @@ import { codeOf } from "./test/refusal";
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let client: CofferClient;
-const b64 = (text: string) => Buffer.from(text).toString("base64url");
 let contextCounter = 0;
 /** A context no earlier call used, so the data-key cache cannot hide the fault. */
 const freshContext = () => ({ test: `fault-${++contextCounter}-${Date.now()}` });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { createCofferClient } from "@coffer/client";
-import { startTestStack } from "@coffer/local/test";
+import { startTestStack } from "@coffer/testkit/stack";
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 beforeAll(async () => void (stack = await startTestStack()));

@@ -1,13 +1,14 @@
 import { KMSClient } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
-import { sealForCreate } from "../../core/src/bins/testing";
-import { startTestStack } from "@coffer/local/test";
+import { sealForCreate } from "@coffer/testkit/bins";
+import { startTestStack } from "@coffer/testkit/stack";
 import { kmsStatements, type KmsStatement } from "../../../infra/lib/policies";
-import { createDb, createDocumentClient, createDynamoClient } from "@coffer/core/db";
+import { connectDb } from "@coffer/core/db";
 import { portsFromEnvironment } from "./handlers/ports";
 import { functionFor, kmsCapabilitiesOf, type ProcedurePath, procedureRoutes } from "./routes";
 import { createServices } from "./services";
+import { b64 } from "@coffer/testkit/b64";
 
 // Least privilege, checked against reality: every procedure is run for real, every KMS request it
 // makes is observed (action, key, context), and each must be allowed by the IAM statements that
@@ -65,7 +66,6 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const fresh = () => ({ run: `${Date.now()}-${Math.random()}` });
-const b64 = (text: string) => Buffer.from(text).toString("base64url");
 
 async function issuedBin() {
   const issued = await client.bins.issueKey.mutate();
@@ -208,8 +208,7 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
 test("cold instances make, then adopt, the bins rate-limit pepper with only the api function's rights", async () => {
   const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
   const policy = kmsStatements(kmsCapabilitiesOf(functionFor("bins.issueKey")!), keys);
-  const dynamo = createDynamoClient({ endpoint: stack.dynamoEndpoint });
-  const db = createDb({ client: createDocumentClient(dynamo), table: stack.tableName });
+  const { db, dynamo } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });
   await db.entities.pepper.delete({ name: "bins/rate-limit" }).go();
   dynamo.destroy();
 

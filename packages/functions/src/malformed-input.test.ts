@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
-import { startTestStack } from "@coffer/local/test";
+import { startTestStack } from "@coffer/testkit/stack";
 import { appRouter } from "./app-router";
 import { functionFor, functionRoutes, procedureRoutes } from "./routes";
 

@@ -4,7 +4,7 @@ import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { createCofferClient } from "@coffer/client";
 import { createDynamoClient } from "@coffer/core/db";
-import { startTestStack } from "@coffer/local/test";
+import { startTestStack } from "@coffer/testkit/stack";
 
 // Every secret that passes through the service, in every encoding a log line or an item could
 // carry it, must appear in neither the logs nor the table.

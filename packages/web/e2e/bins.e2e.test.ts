@@ -4,9 +4,9 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createCofferClient } from "@coffer/client";
-import { launchChromium, screenshotDir } from "@coffer/local/browser";
+import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
 import type { SeenRequest } from "@coffer/local/gateway";
-import { startTestStack } from "@coffer/local/test";
+import { startTestStack } from "@coffer/testkit/stack";
 import { startWebDevServer } from "@coffer/local/web";
 
 // Secure bins in Debian's Chromium against the local stack. The creator and the reader use

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchChromium, screenshotDir } from "@coffer/local/browser";
-import { startTestStack } from "@coffer/local/test";
+import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
+import { startTestStack } from "@coffer/testkit/stack";
 import { startWebDevServer } from "@coffer/local/web";
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;

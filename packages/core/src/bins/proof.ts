@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { deriveManageCommitment } from "../bin-keys";
+import { deriveManageCommitment } from "@coffer/sealing/bins";
 import { CofferError, isCofferError } from "../errors";
 import type { Kms } from "../kms";
 

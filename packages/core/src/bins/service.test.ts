@@ -1,13 +1,14 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, test } from "vitest";
-import { openBin, sealBin, unlockBin } from "../bin-keys";
+import { openBin, sealBin, unlockBin } from "@coffer/sealing/bins";
 import { toEpochSeconds } from "../clock";
 import { CofferError } from "../errors";
-import { tableClock } from "../test/dynamo";
-import { useTableAndKms } from "../test/table-and-kms";
+import { tableClock } from "@coffer/testkit/dynamo";
+import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { CreateBinInput, RevealBinInput, UpdateBinInput } from "./schemas";
 import { createBinService } from "./service";
-import { b64, createTestBin, sealForCreate } from "./testing";
+import { b64 } from "@coffer/testkit/b64";
+import { createTestBin, sealForCreate } from "@coffer/testkit/bins";
 
 const parts = useTableAndKms();
 

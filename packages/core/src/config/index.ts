@@ -1,2 +1,3 @@
 export * from "./key-catalog";
 export * from "./limits";
+export * from "./table-shape";

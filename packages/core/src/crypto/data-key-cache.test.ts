@@ -7,7 +7,7 @@ import { isCofferError } from "../errors";
 import { encodeContext, kmsContextFor, type EncryptionContext } from "./context";
 import { createDataKeyCache, effectiveMaxMessages, MAX_MESSAGES_PER_DATA_KEY } from "./data-key-cache";
 import type { EnvelopeKey } from "./key-ring";
-import { startEmulatedKms, type EmulatedKms } from "./testing/emulated-kms";
+import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
 
 let kms: EmulatedKms;
 beforeAll(async () => void (kms = await startEmulatedKms()));

@@ -5,7 +5,7 @@ import { limits } from "../config";
 import { CofferError } from "../errors";
 import { createEnvelopeCrypto, inspectEnvelope, type EnvelopeKey, type EnvelopeKeyRing } from "./index";
 import { parseEnvelope } from "./format";
-import { startEmulatedKms, type EmulatedKms } from "./testing/emulated-kms";
+import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
 
 let kms: EmulatedKms;
 beforeAll(async () => void (kms = await startEmulatedKms()));
@@ -174,8 +174,9 @@ describe("envelope crypto", () => {
     test("moves the data key to the current version with one ReEncrypt, leaving header and payload as they were", async () => {
       const envelope = await service().encrypt({ keyName: "default", plaintext: text("keep me"), context });
       kms.emulator.resetCounts();
-      const rewrapped = await service(versionedRing(3)).rewrap({ envelope });
+      const { envelope: rewrapped, ...versions } = await service(versionedRing(3)).rewrap({ envelope });
       expect(kms.emulator.requestCounts()).toEqual({ ReEncrypt: 1 });
+      expect(versions).toEqual({ keyName: "default", fromVersion: 1, toVersion: 3 });
       const [before, after] = [parseEnvelope(envelope), parseEnvelope(rewrapped)];
       expect(after.keyVersion).toBe(3);
       expect(after.aad.equals(before.aad)).toBe(true);

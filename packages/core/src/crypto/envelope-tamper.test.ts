@@ -6,7 +6,7 @@ import { manualClock } from "../clock";
 import { CofferError } from "../errors";
 import { parseEnvelope } from "./format";
 import { createEnvelopeCrypto } from "./index";
-import { startEmulatedKms, type EmulatedKms } from "./testing/emulated-kms";
+import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
 
 let kms: EmulatedKms;
 let envelope: Buffer;

@@ -7,7 +7,7 @@ import { isCofferError } from "../errors";
 import { encodeContext, kmsContextFor, type EncryptionContext } from "./context";
 import { keyBinding } from "./key-slot";
 import type { EnvelopeKey } from "./key-ring";
-import { startEmulatedKms, type EmulatedKms } from "./testing/emulated-kms";
+import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
 import { createUnwrappedKeyCache, type UnwrapRequest } from "./unwrapped-key-cache";
 
 let kms: EmulatedKms;

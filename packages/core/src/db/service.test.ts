@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { isCofferError } from "../errors";
-import { createTestTable, type TestTable } from "../test/dynamo";
+import { createTestTable, type TestTable } from "@coffer/testkit/dynamo";
 import { guard } from "./guard";
 
 let table: TestTable;

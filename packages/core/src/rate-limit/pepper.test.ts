@@ -1,7 +1,7 @@
 import { beforeEach, expect, test } from "vitest";
 import { isCofferError } from "../errors";
-import { tableClock } from "../test/dynamo";
-import { useTableAndKms } from "../test/table-and-kms";
+import { tableClock } from "@coffer/testkit/dynamo";
+import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { createStoredPepper } from "./pepper";
 
 const parts = useTableAndKms();

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { isCofferError } from "../errors";
-import { createTestTable, tableClock, type TestTable } from "../test/dynamo";
+import { createTestTable, tableClock, type TestTable } from "@coffer/testkit/dynamo";
 import { createRateLimiter } from "./service";
 
 let table: TestTable;

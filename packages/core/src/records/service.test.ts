@@ -1,11 +1,17 @@
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import { toEpochSeconds } from "../clock";
 import { createEnvelopeCrypto } from "../crypto";
+import { parseEnvelope } from "../crypto/format";
 import { isCofferError } from "../errors";
-import { tableClock } from "../test/dynamo";
-import { useTableAndKms } from "../test/table-and-kms";
+import { tableClock } from "@coffer/testkit/dynamo";
+import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { PutRecordInput } from "./schemas";
 import { createRecordService } from "./service";
+
+vi.mock("../crypto/format", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../crypto/format")>();
+  return { ...actual, parseEnvelope: vi.fn(actual.parseEnvelope) };
+});
 
 const parts = useTableAndKms();
 
@@ -32,4 +38,16 @@ test("a record past its expiry is refused while DynamoDB still holds it", async 
   expect(await reasonOf(records.delete({ recordId }, caller))).toBe("not_found:record_not_found");
   const { data } = await parts.table.db.entities.record.get({ recordId }).go({ consistent: true });
   expect(data?.expiresAt).toBe(expiresAt);
+});
+
+test("get parses the stored envelope once and answers with its context", async () => {
+  const crypto = createEnvelopeCrypto({ kms: parts.kms.kms, clock: tableClock(), keys: parts.kms.ring });
+  const records = createRecordService({ db: parts.table.db, crypto, clock: tableClock() });
+  const context = { tenant: "acme" };
+  const input = PutRecordInput.parse({ keyName: "default", plaintext: "b25jZQ", context });
+  const { recordId } = await records.put(input, caller);
+  vi.mocked(parseEnvelope).mockClear();
+  const record = await records.get({ recordId }, caller);
+  expect(record).toMatchObject({ context, plaintext: "b25jZQ", keyVersion: 1 });
+  expect(parseEnvelope).toHaveBeenCalledTimes(1);
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { toEpochSeconds } from "../clock";
 import { CofferError } from "../errors";
-import { createTestTable, tableClock, type TestTable } from "../test/dynamo";
+import { createTestTable, tableClock, type TestTable } from "@coffer/testkit/dynamo";
 import { createTokenService } from "./service";
 
 let table: TestTable;

@@ -1,4 +1,4 @@
-import { DataKeyInput, DecryptDataKeyInput } from "@coffer/core/keys";
+import { DataKeyInput, DecryptDataKeyInput } from "@coffer/core/data-keys";
 import { scoped } from "../trpc";
 
 export const keysApi = {

@@ -1,5 +1,5 @@
-import { type BinPayload } from "@coffer/core/bin-keys";
-import { limits } from "@coffer/core/config";
+import { type BinPayload } from "@coffer/sealing/bins";
+import { limits } from "@coffer/client";
 
 // What the person typed or picked, turned into the payload that gets encrypted.
 

@@ -1,5 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
-import { CofferError } from "@coffer/core/errors";
+import { SealingError } from "@coffer/sealing/errors";
 
 // The API's messages are written for people (they say what to do and never echo a secret), so the
 // page shows them as they are; only a missing answer needs words of our own.
@@ -7,9 +7,6 @@ export function messageOf(error: unknown): string {
   if (error instanceof TRPCClientError) {
     return error.data ? error.message : "Coffer could not be reached. Check your connection and try again.";
   }
-  if (error instanceof CofferError) return error.message;
+  if (error instanceof SealingError) return error.message;
   return "Something went wrong in this page. Reload it and try again.";
 }
-
-export const reasonOf = (error: unknown): string | undefined =>
-  error instanceof TRPCClientError ? (error.data as { reason?: string } | undefined)?.reason : undefined;

@@ -1,4 +1,5 @@
-import { BIN_KEY_BYTES, fromBase64url } from "@coffer/core/bin-keys";
+import { BIN_KEY_BYTES, fromBase64url } from "@coffer/sealing/bins";
+import { BASE64URL } from "@coffer/sealing/bytes";
 
 // The two links a bin has. The key rides in the fragment, which browsers never send to a server.
 //   share:  /b/<binId>#<key>
@@ -22,6 +23,6 @@ export function parseShareFragment(fragment: string): Uint8Array | undefined {
 export function parseManageFragment(fragment: string): { key: Uint8Array; wrappedKey: string } | undefined {
   const [keyPart = "", wrappedKey = "", ...rest] = fragment.split(".");
   const key = parseShareFragment(keyPart);
-  if (!key || !wrappedKey || rest.length > 0 || !/^[A-Za-z0-9_-]+$/.test(wrappedKey)) return undefined;
+  if (!key || !wrappedKey || rest.length > 0 || !BASE64URL.test(wrappedKey)) return undefined;
   return { key, wrappedKey };
 }

@@ -1,4 +1,4 @@
-import { sealBin, toBase64url } from "@coffer/core/bin-keys";
+import { sealBin, toBase64url } from "@coffer/sealing/bins";
 import { type ContentDraft, payloadOf } from "./content";
 
 // Encrypts a draft for one version of a bin and returns the wire fields that create and update share.

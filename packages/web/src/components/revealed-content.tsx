@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { BinPayload } from "@coffer/core/bin-keys";
+import type { BinPayload } from "@coffer/sealing/bins";
 import { describeSize } from "../bins/content";
 import { CopyButton } from "./copy-button";
 

@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { fromBase64url } from "@coffer/core/bin-keys";
-import { limits } from "@coffer/core/config";
+import { fromBase64url } from "@coffer/sealing/bins";
+import { limits } from "@coffer/client";
 import { useTRPCClient } from "../api";
 import { type ContentDraft, draftProblem, emptyDraft } from "../bins/content";
 import { ApiError } from "../components/api-error";

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { fromBase64url, openBin, toBase64url, unlockBin } from "@coffer/core/bin-keys";
+import { fromBase64url, openBin, toBase64url, unlockBin } from "@coffer/sealing/bins";
 import { useTRPC, useTRPCClient } from "../api";
 import { parseShareFragment } from "../bins/links";
 import { ApiError } from "../components/api-error";

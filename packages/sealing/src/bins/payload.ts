@@ -1,5 +1,5 @@
-import { CofferError } from "../errors";
-import { concatBytes, utf8 } from "./bytes";
+import { SealingError } from "../errors";
+import { concatBytes, utf8 } from "../bytes";
 
 // What is encrypted: a small JSON header, then the body. A file's name and type live in the header,
 // so the server sees neither. Layout: [format 0x01][header length, u32 big-endian][header][body].
@@ -25,12 +25,9 @@ export function encodeBinPayload(payload: BinPayload): Uint8Array<ArrayBuffer> {
 
 export function decodeBinPayload(bytes: Uint8Array): BinPayload {
   const unreadable = () =>
-    new CofferError(
-      "invalid",
+    new SealingError(
+      "bin_payload_unknown",
       "The content is in a format this page does not know. Try a newer version of Coffer.",
-      {
-        reason: "bin_payload_unknown",
-      },
     );
   if (bytes.length < PREFIX_BYTES || bytes[0] !== FORMAT) throw unreadable();
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1);

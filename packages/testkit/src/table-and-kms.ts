@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { startEmulatedKms, type EmulatedKms } from "../crypto/testing/emulated-kms";
+import { startEmulatedKms, type EmulatedKms } from "./emulated-kms";
 import { createTestTable, type TestTable } from "./dynamo";
 
 export interface TableAndKms {

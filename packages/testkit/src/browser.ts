@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
-import { repoRoot } from "../repo-root";
+import { repoRoot } from "./repo-root";
 
 // Debian's Chromium, never a downloaded one. The flags keep it off the network, which this machine
 // does not have anyway (and which it would otherwise keep retrying).

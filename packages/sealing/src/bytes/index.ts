@@ -23,6 +23,9 @@ export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** Base64url without padding: the one pattern for every base64url check, server and browser. */
+export const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
 // btoa/atob work on "binary strings"; chunks keep String.fromCharCode under the argument limit.
 export function toBase64url(bytes: Uint8Array): string {
   let binary = "";
@@ -33,7 +36,7 @@ export function toBase64url(bytes: Uint8Array): string {
 
 /** Throws on anything that is not base64url (a mangled link must not decode to garbage). */
 export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new TypeError("Not base64url");
+  if (!BASE64URL.test(text) || text.length % 4 === 1) throw new TypeError("Not base64url");
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { fromBase64url, randomBytes, toBase64url } from "./bytes";
+import { fromBase64url, randomBytes, toBase64url } from "../bytes";
 import { deriveManageCommitment } from "./derive";
 import { openBin, sealBin, unlockBin } from "./seal";
 

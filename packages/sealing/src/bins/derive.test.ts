@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { randomBytes, toBase64url } from "./bytes";
+import { randomBytes, toBase64url } from "../bytes";
 import { decryptBinContent, encryptBinContent } from "./content";
 import {
   deriveBinBytes,

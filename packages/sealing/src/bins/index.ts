@@ -1,6 +1,6 @@
-// Secure-bin cryptography shared by the browser and the server (DESIGN §6). Browser-safe: nothing
-// here, or in what it imports, may use Buffer or a node: module.
-export { fromBase64url, randomBytes, toBase64url } from "./bytes";
+// Secure-bin cryptography shared by the browser and the server (DESIGN §6), on WebCrypto alone:
+// `npm run lint` refuses a node: module or another Coffer package anywhere in @coffer/sealing.
+export { fromBase64url, randomBytes, toBase64url } from "../bytes";
 export { BIN_IV_BYTES, decryptBinContent, encryptBinContent } from "./content";
 export {
   BIN_KEY_BYTES,

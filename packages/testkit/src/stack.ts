@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { inject } from "vitest";
-import { createDb, createDocumentClient, createDynamoClient } from "@coffer/core/db";
+import { connectDb } from "@coffer/core/db";
 import { systemClock } from "@coffer/core/clock";
 import { createTokenService, type CreateTokenInput } from "@coffer/core/tokens";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "../stack";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "@coffer/local/stack";
+import { runDynamoEndpoint, testRequestTimeoutMs } from "./dynamo";
 
 /**
  * The whole local stack for one test file: its own KMS emulator and gateway, and a fresh table on
@@ -15,15 +15,16 @@ export async function startTestStack(
 ): Promise<LocalStack & { mintToken(input: CreateTokenInput): Promise<string> }> {
   const stack = await startLocalStack({
     stage: "test",
-    dynamoEndpoint: inject("dynamoEndpoint"),
+    dynamoEndpoint: runDynamoEndpoint(),
     tableName: `t_${randomUUID()}`,
     ...options,
   });
-  const dynamo = createDynamoClient({ endpoint: stack.dynamoEndpoint });
-  const tokens = createTokenService({
-    db: createDb({ client: createDocumentClient(dynamo), table: stack.tableName }),
-    clock: systemClock,
+  const { db, dynamo } = connectDb({
+    endpoint: stack.dynamoEndpoint,
+    table: stack.tableName,
+    requestTimeoutMs: testRequestTimeoutMs,
   });
+  const tokens = createTokenService({ db, clock: systemClock });
   return {
     ...stack,
     /** Makes a token straight in the table, as the admin bootstrap script does. */

@@ -1,15 +1,15 @@
-// Tests and the benchmark only: a real KMS emulator on a random port, the catalog's keys in it,
-// and Coffer's own KMS adapter pointed at it. Core never imports packages/local at runtime; this
-// file is reached only from *.test.ts and bench/.
+// A real KMS emulator on a random port, the catalog's keys in it, and Coffer's own KMS adapter
+// pointed at it.
 import type { KMSClient } from "@aws-sdk/client-kms";
 import {
   provisionCatalogKeys,
   startKmsEmulator,
   type KmsEmulator,
   type ProvisionedCatalog,
-} from "../../../../local/src/kms";
-import { createAwsKms, createKmsClient, type Kms } from "../../kms";
-import { createStaticKeyRing, type EnvelopeKeyRing } from "../key-ring";
+} from "@coffer/local/kms";
+import { createAwsKms, createKmsClient, type Kms } from "@coffer/core/kms";
+import { createStaticKeyRing, type EnvelopeKeyRing } from "@coffer/core/crypto";
+import { testRequestTimeoutMs } from "./dynamo";
 
 export interface EmulatedKms {
   emulator: KmsEmulator;
@@ -32,6 +32,7 @@ export async function startEmulatedKms(options: { maxAttempts?: number } = {}): 
     endpoint: emulator.url,
     region: "us-east-1",
     maxAttempts: options.maxAttempts ?? 1,
+    requestTimeoutMs: testRequestTimeoutMs,
   });
   const { keys } = await provisionCatalogKeys({ client, stage: "test" });
   emulator.resetCounts();

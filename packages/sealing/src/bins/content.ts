@@ -1,5 +1,5 @@
-import { CofferError } from "../errors";
-import { copyBytes, randomBytes, utf8 } from "./bytes";
+import { SealingError } from "../errors";
+import { copyBytes, randomBytes, utf8 } from "../bytes";
 import type { ContentKey } from "./derive";
 
 // AES-256-GCM under the bin's content key. The AAD binds the bin id and the version, so the server
@@ -40,12 +40,9 @@ export async function decryptBinContent(input: {
     );
     return new Uint8Array(opened);
   } catch {
-    throw new CofferError(
-      "invalid",
+    throw new SealingError(
+      "bin_content_unreadable",
       "The content could not be decrypted: the link is damaged or the bin was tampered with.",
-      {
-        reason: "bin_content_unreadable",
-      },
     );
   }
 }

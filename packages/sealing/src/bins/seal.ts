@@ -1,4 +1,4 @@
-import { randomBytes } from "./bytes";
+import { randomBytes } from "../bytes";
 import { decryptBinContent, encryptBinContent } from "./content";
 import {
   type ContentKey,

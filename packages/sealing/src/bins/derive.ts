@@ -1,4 +1,4 @@
-import { concatBytes, copyBytes, utf8 } from "./bytes";
+import { concatBytes, copyBytes, utf8 } from "../bytes";
 
 // Everything a secure bin needs comes from one 256-bit data key that KMS issued for the bin
 // (DESIGN §6). The browser derives all of it from the link's fragment; the server recomputes only

@@ -1,0 +1,49 @@
+// Tests only: a bin made the way the web page makes one (issue, seal in "the browser", create), so
+// that service and API tests exercise exactly what the page sends.
+import { type BinPayload, sealBin } from "@coffer/sealing/bins";
+import { type BinService, CreateBinInput, type RequestOrigin } from "@coffer/core/bins";
+
+import { b64 } from "./b64";
+
+export interface BinOptions {
+  payload?: BinPayload;
+  passphrase?: string;
+  maxReads?: number;
+  expiresInSeconds?: number;
+}
+
+/** The create call's wire input (base64url strings), as the page sends it. */
+export async function sealForCreate(
+  issued: { binId: string; key: string; wrappedKey: string },
+  options: BinOptions = {},
+) {
+  const key = Buffer.from(issued.key, "base64url");
+  const payload = options.payload ?? { kind: "text", text: "the launch code is 0000" };
+  const sealed = await sealBin({
+    key,
+    binId: issued.binId,
+    version: 1,
+    payload,
+    passphrase: options.passphrase,
+  });
+  const wire = {
+    binId: issued.binId,
+    wrappedKey: issued.wrappedKey,
+    kind: payload.kind,
+    ciphertext: b64(sealed.ciphertext),
+    iv: b64(sealed.iv),
+    ...(sealed.passphraseSalt ? { passphraseSalt: b64(sealed.passphraseSalt) } : {}),
+    manageCommitment: b64(sealed.manageCommitment),
+    readProof: b64(sealed.readProof),
+    ...(options.maxReads !== undefined ? { maxReads: options.maxReads } : {}),
+    ...(options.expiresInSeconds !== undefined ? { expiresInSeconds: options.expiresInSeconds } : {}),
+  };
+  return { key, sealed, payload, wire };
+}
+
+export async function createTestBin(bins: BinService, origin: RequestOrigin, options: BinOptions = {}) {
+  const issued = await bins.issueKey(origin);
+  const made = await sealForCreate(issued, options);
+  const created = await bins.create(CreateBinInput.parse(made.wire), origin);
+  return { ...issued, ...made, created };
+}

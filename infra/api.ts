@@ -1,7 +1,7 @@
-import { corsPolicy, kmsCapabilitiesOf } from "../packages/functions/src/routes";
+import { corsPolicy, kmsCapabilitiesOf, routeKeyOf } from "@coffer/functions/routes";
 import { keys, keysLink } from "./kms";
 import { kmsStatements } from "./lib/policies";
-import { functionEntries, routeKeys } from "./lib/routes";
+import { functionEntries } from "./lib/routes";
 import { componentName } from "./lib/stage";
 import { table } from "./storage";
 
@@ -28,7 +28,7 @@ export const functions = Object.fromEntries(
       permissions: kmsStatements(kmsCapabilitiesOf(name), keys.arns),
       nodejs: { minify: true },
     });
-    for (const routeKey of routeKeys(route)) api.route(routeKey, fn.arn);
+    api.route(routeKeyOf(route), fn.arn);
     return [name, fn];
   }),
 );

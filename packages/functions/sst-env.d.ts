@@ -1,10 +1,12 @@
 // What `sst dev`/`sst deploy` would generate from the links in infra/ (they need AWS, so this copy
-// is kept by hand; keep it in step with infra/api.ts).
+// is kept by hand). The names come from links.ts, as infra's and the local stack's do; the shapes
+// must match what infra/kms.ts and infra/storage.ts link.
 import "sst";
+import type { linkNames } from "./src/links";
 export {};
 declare module "sst" {
   export interface Resource {
-    Table: { type: "sst.aws.Dynamo"; name: string };
-    Keys: { type: "sst.sst.Linkable"; keys: Record<string, string>; seal: string };
+    [linkNames.table]: { type: "sst.aws.Dynamo"; name: string };
+    [linkNames.keys]: { type: "sst.sst.Linkable"; keys: Record<string, string>; seal: string };
   }
 }

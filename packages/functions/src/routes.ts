@@ -81,6 +81,25 @@ export const corsPolicy = {
 
 export const functionNames = Object.keys(functionRoutes) as FunctionName[];
 
+// How a request reaches a function: API Gateway routes `ANY <path>/{proxy+}` to it, and the client
+// puts the tRPC procedure path after the prefix (`/api/crypto.encrypt`). Infra, the local gateway
+// and the client all go through these three, so the format is written here only.
+
+/** The API Gateway v2 route key that sends every request under the function's prefix to it. */
+export function routeKeyOf(route: Pick<FunctionRoute, "path">): string {
+  return `ANY ${route.path}/{proxy+}`;
+}
+
+/** What `{proxy+}` captures of `pathname` (the procedure path), or undefined outside the prefix. */
+export function proxyPathOf(route: Pick<FunctionRoute, "path">, pathname: string): string | undefined {
+  return pathname.startsWith(`${route.path}/`) ? pathname.slice(route.path.length + 1) : undefined;
+}
+
+/** The URL a tRPC link posts to for this function, given the API's base URL. */
+export function functionUrl(apiUrl: string, route: Pick<FunctionRoute, "path">): string {
+  return `${apiUrl.replace(/\/+$/, "")}${route.path}`;
+}
+
 export function functionFor(path: string): FunctionName | undefined {
   return (procedureRoutes as Record<string, ProcedureRoute>)[path]?.fn;
 }

@@ -1,16 +1,17 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createBinService } from "@coffer/core/bins";
 import type { Clock } from "@coffer/core/clock";
-import { dataKeyNames } from "@coffer/core/config";
+import { dataKeyNames, type KeyName, keyCatalog } from "@coffer/core/config";
 import { createEnvelopeCrypto, createStaticKeyRing } from "@coffer/core/crypto";
-import { createDb, createDocumentClient, pingTable } from "@coffer/core/db";
+import { connectDb, pingTable } from "@coffer/core/db";
 import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
-import { createDataKeyService } from "@coffer/core/keys";
+import { createDataKeyService } from "@coffer/core/data-keys";
 import type { Kms } from "@coffer/core/kms";
 import { createRecordService } from "@coffer/core/records";
 import { buildOnFirstUse } from "@coffer/core/lazy";
 import { createTokenService } from "@coffer/core/tokens";
+import { linkNames } from "./links";
 
 /** Everything the services need from the outside world; the handler and the tests build it. */
 export interface Ports {
@@ -26,8 +27,9 @@ export interface Ports {
 
 /** Each service is built on first use, so a function builds only what its procedures touch. */
 export function createServices(ports: Ports) {
-  const { kms, dynamo, tableName, clock, stage, version, keyIds } = ports;
-  const db = createDb({ client: createDocumentClient(dynamo), table: tableName });
+  const { kms, dynamo, tableName, clock, stage, version } = ports;
+  const keyIds = catalogKeyIds(ports.keyIds);
+  const { db } = connectDb({ dynamo, table: tableName });
   const dataKeyIds = Object.fromEntries(dataKeyNames.map((name) => [name, keyIds[name]!]));
   const shared = buildOnFirstUse({
     // One envelope crypto per instance: its data-key caches are what keep KMS calls rare.
@@ -43,7 +45,7 @@ export function createServices(ports: Ports) {
         db,
         kms,
         clock,
-        keyId: keyIds.bins ?? "alias/missing",
+        keyId: keyIds.bins,
       }),
     health: () =>
       createHealthService({
@@ -51,7 +53,7 @@ export function createServices(ports: Ports) {
         stage,
         version,
         probes: {
-          kms: () => kms.describeKey(keyIds.default ?? "alias/missing"),
+          kms: () => kms.describeKey(keyIds.default),
           dynamodb: () => pingTable(dynamo, tableName),
         },
       }),
@@ -59,3 +61,19 @@ export function createServices(ports: Ports) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/**
+ * The KMS key id of every catalog key. A key missing from the link is a deploy bug: refuse to start,
+ * with a message that names it, rather than answer some requests later with a KMS error about a key
+ * that does not exist.
+ */
+function catalogKeyIds(linked: Record<string, string>): Record<string, string> & Record<KeyName, string> {
+  const missing = Object.keys(keyCatalog).filter((name) => !linked[name]);
+  if (missing.length > 0) {
+    throw new Error(
+      `The ${linkNames.keys} link has no KMS key id for ${missing.map((name) => `"${name}"`).join(", ")}. ` +
+        "infra/kms.ts links every catalog key: deploy again from the current infra.",
+    );
+  }
+  return linked as Record<string, string> & Record<KeyName, string>;
+}

@@ -5,8 +5,9 @@
 // unless --force (for a lost admin token: revoke the old one afterwards).
 import { parseArgs } from "node:util";
 import { systemClock } from "@coffer/core/clock";
-import { createDb, createDocumentClient, createDynamoClient } from "@coffer/core/db";
+import { connectDb } from "@coffer/core/db";
 import { createFirstAdminToken, createTokenService } from "@coffer/core/tokens";
+import { linkNames } from "@coffer/functions/links";
 
 const { values } = parseArgs({
   options: { table: { type: "string" }, force: { type: "boolean", default: false } },
@@ -15,14 +16,11 @@ const { values } = parseArgs({
 async function tableName(): Promise<string> {
   if (values.table) return values.table;
   const { Resource } = await import("sst");
-  return Resource.Table.name;
+  return Resource[linkNames.table].name;
 }
 
-const dynamo = createDynamoClient();
-const tokens = createTokenService({
-  db: createDb({ client: createDocumentClient(dynamo), table: await tableName() }),
-  clock: systemClock,
-});
+const { db, dynamo } = connectDb({ table: await tableName() });
+const tokens = createTokenService({ db, clock: systemClock });
 const created = await createFirstAdminToken(tokens, { force: values.force });
 if (!created) {
   console.error(

@@ -3,6 +3,7 @@ import { systemClock } from "@coffer/core/clock";
 import { createDynamoClient } from "@coffer/core/db";
 import { createAwsKms, createKmsClient } from "@coffer/core/kms";
 import packageJson from "../../package.json" with { type: "json" };
+import { linkNames } from "../links";
 import type { Ports } from "../services";
 
 // The only code that reads SST links. In AWS they come from the function's environment; locally the
@@ -11,10 +12,10 @@ export function portsFromEnvironment(): Ports {
   return {
     kms: createAwsKms(createKmsClient()),
     dynamo: createDynamoClient(),
-    tableName: Resource.Table.name,
+    tableName: Resource[linkNames.table].name,
     clock: systemClock,
     stage: Resource.App.stage,
     version: packageJson.version,
-    keyIds: Resource.Keys.keys,
+    keyIds: Resource[linkNames.keys].keys,
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { proxyPathOf, routeKeyOf } from "@coffer/functions/routes";
 
 // API Gateway HTTP APIs pass these bodies as text and base64-encode every other one.
 const TEXT_TYPES = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
@@ -36,15 +37,16 @@ export function toApiGatewayEvent({
       name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   }
   const method = request.method ?? "GET";
+  const routeKey = routeKeyOf({ path: routePath });
   return {
     version: "2.0",
-    routeKey: `ANY ${routePath}/{proxy+}`,
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     ...(cookies?.length ? { cookies } : {}),
     headers,
     ...(url.search ? { queryStringParameters } : {}),
-    pathParameters: { proxy: decodeURIComponent(url.pathname.slice(routePath.length + 1)) },
+    pathParameters: { proxy: decodeURIComponent(proxyPathOf({ path: routePath }, url.pathname) ?? "") },
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
@@ -58,7 +60,7 @@ export function toApiGatewayEvent({
         userAgent: headers["user-agent"] ?? "",
       },
       requestId: randomUUID(),
-      routeKey: `ANY ${routePath}/{proxy+}`,
+      routeKey,
       stage: "$default",
       time: now.toUTCString(),
       timeEpoch: now.getTime(),

@@ -2,6 +2,8 @@
 // SST links as SST_RESOURCE_* (read lazily by `Resource`), and AWS_ENDPOINT_URL_* so that the
 // unchanged AWS SDK clients talk to the emulator and DynamoDB Local.
 
+import { linkNames } from "@coffer/functions/links";
+
 export interface LocalLinks {
   stage: string;
   tableName: string;
@@ -28,7 +30,11 @@ export function sstLinkEnvironment({
 }: LocalLinks): Record<string, string> {
   return {
     SST_RESOURCE_App: JSON.stringify({ name: "coffer", stage }),
-    SST_RESOURCE_Table: JSON.stringify({ type: "sst.aws.Dynamo", name: tableName }),
-    SST_RESOURCE_Keys: JSON.stringify({ type: "sst.sst.Linkable", keys: keyArns, seal: sealArn }),
+    [`SST_RESOURCE_${linkNames.table}`]: JSON.stringify({ type: "sst.aws.Dynamo", name: tableName }),
+    [`SST_RESOURCE_${linkNames.keys}`]: JSON.stringify({
+      type: "sst.sst.Linkable",
+      keys: keyArns,
+      seal: sealArn,
+    }),
   };
 }

@@ -8,7 +8,13 @@ import { decodeContext, encodeValidContext, kmsContextFor, type EncryptionContex
 import { createDataKeyCache } from "./data-key-cache";
 import { assertContextMatches, openEnvelope, sealEnvelope } from "./envelope";
 import { envelopeTooLarge, plaintextTooLarge } from "./errors";
-import { envelopeSize, MAX_KEY_NAME_BYTES, MAX_WRAPPED_KEY_BYTES, parseEnvelope } from "./format";
+import {
+  envelopeSize,
+  MAX_KEY_NAME_BYTES,
+  MAX_WRAPPED_KEY_BYTES,
+  parseEnvelope,
+  type ParsedEnvelope,
+} from "./format";
 import type { EnvelopeKeyRing } from "./key-ring";
 import { replaceKeySlot } from "./key-slot";
 import { createNonceSource } from "./nonces";
@@ -33,6 +39,24 @@ export interface EnvelopeCryptoDeps {
 }
 
 export type EnvelopeCrypto = ReturnType<typeof createEnvelopeCrypto>;
+
+/** What the authorization hook sees of a parsed header: which key and version, nothing secret. */
+export interface EnvelopeKeyRef {
+  keyName: string;
+  keyVersion: number;
+}
+
+/**
+ * Runs on the parsed header before any key-ring lookup or KMS call; throws (for example
+ * CofferError("forbidden")) to refuse. Core's crypto knows no callers: the services pass this in.
+ */
+export type AuthorizeEnvelope = (header: EnvelopeKeyRef) => void;
+
+export interface DecryptResult {
+  plaintext: Buffer;
+  keyName: string;
+  keyVersion: number;
+}
 
 export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
   const dataKeys = createDataKeyCache({ kms, clock });
@@ -64,16 +88,19 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
     );
   }
 
-  async function decrypt(input: {
-    envelope: Uint8Array;
-    context: EncryptionContext;
-  }): Promise<{ plaintext: Buffer; keyName: string; keyVersion: number }> {
-    const { context } = input;
-    const contextBytes = encodeValidContext(context);
-    if (input.envelope.byteLength > MAX_ENVELOPE_BYTES) throw envelopeTooLarge(MAX_ENVELOPE_BYTES);
-    const parsed = parseEnvelope(input.envelope);
-    assertContextMatches(parsed, contextBytes);
-    // From here on the header's context is the caller's: their canonical bytes are equal.
+  /**
+   * The one parse of a request: size, then format, then the caller's hook on the header. Every
+   * later step reads what this returns, so no envelope is parsed twice (STYLE habit 17).
+   */
+  function parseAndAuthorize(envelope: Uint8Array, authorize: AuthorizeEnvelope | undefined) {
+    if (envelope.byteLength > MAX_ENVELOPE_BYTES) throw envelopeTooLarge(MAX_ENVELOPE_BYTES);
+    const parsed = parseEnvelope(envelope);
+    authorize?.({ keyName: parsed.keyName, keyVersion: parsed.keyVersion });
+    return parsed;
+  }
+
+  /** Unwraps the data key (cached) and opens the payload; `context` is the header's, decoded. */
+  async function open(parsed: ParsedEnvelope, context: EncryptionContext): Promise<DecryptResult> {
     const { keyName, keyVersion, wrappedKey, keyBinding } = parsed;
     // The lifecycle hook: a version below the key's minimum is refused here, before KMS.
     const key = await keys.decryptionKey(keyName, keyVersion);
@@ -84,13 +111,44 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
     return { plaintext, keyName, keyVersion };
   }
 
+  /** Decrypts for a caller who must send the context the envelope was made with. */
+  async function decrypt(input: {
+    envelope: Uint8Array;
+    context: EncryptionContext;
+    authorize?: AuthorizeEnvelope;
+  }): Promise<DecryptResult> {
+    const { context } = input;
+    const contextBytes = encodeValidContext(context);
+    const parsed = parseAndAuthorize(input.envelope, input.authorize);
+    assertContextMatches(parsed, contextBytes);
+    // From here on the header's context is the caller's: their canonical bytes are equal.
+    return open(parsed, context);
+  }
+
+  /**
+   * Decrypts an envelope this service stored itself (records): the header's context is the one
+   * to use, decoded once (strictly) and returned, never re-validated or re-encoded.
+   */
+  async function decryptStored(input: {
+    envelope: Uint8Array;
+    authorize?: AuthorizeEnvelope;
+  }): Promise<DecryptResult & { context: EncryptionContext }> {
+    const parsed = parseAndAuthorize(input.envelope, input.authorize);
+    const context = decodeContext(parsed.contextBytes);
+    return { ...(await open(parsed, context)), context };
+  }
+
   /**
    * KMS ReEncrypt of the data key to the key's current version; never decrypts the payload. The
    * source version must still be decryptable (a retired version cannot be revived by a rewrap).
    */
-  async function rewrap(input: { envelope: Uint8Array }): Promise<Buffer> {
-    if (input.envelope.byteLength > MAX_ENVELOPE_BYTES) throw envelopeTooLarge(MAX_ENVELOPE_BYTES);
-    const parsed = parseEnvelope(input.envelope);
+  async function rewrap(input: { envelope: Uint8Array; authorize?: AuthorizeEnvelope }): Promise<{
+    envelope: Buffer;
+    keyName: string;
+    fromVersion: number;
+    toVersion: number;
+  }> {
+    const parsed = parseAndAuthorize(input.envelope, input.authorize);
     const { keyName, keyVersion } = parsed;
     const context = decodeContext(parsed.contextBytes);
     await keys.decryptionKey(keyName, keyVersion);
@@ -101,8 +159,13 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
       toKeyId: current.kmsKeyId,
       toContext: kmsContextFor(keyName, current.version, context),
     });
-    return replaceKeySlot(parsed, current.version, wrapped);
+    return {
+      envelope: replaceKeySlot(parsed, current.version, wrapped),
+      keyName,
+      fromVersion: keyVersion,
+      toVersion: current.version,
+    };
   }
 
-  return { encrypt, decrypt, rewrap };
+  return { encrypt, decrypt, decryptStored, rewrap };
 }

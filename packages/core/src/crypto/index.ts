@@ -2,6 +2,9 @@
 export { assertValidContext, kmsContextFor, type EncryptionContext } from "./context";
 export {
   createEnvelopeCrypto,
+  type AuthorizeEnvelope,
+  type DecryptResult,
+  type EnvelopeKeyRef,
   MAX_ENVELOPE_BYTES,
   type EnvelopeCrypto,
   type EnvelopeCryptoDeps,

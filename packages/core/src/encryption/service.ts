@@ -1,4 +1,4 @@
-import { type EnvelopeCrypto, inspectEnvelope } from "../crypto";
+import type { AuthorizeEnvelope, EnvelopeCrypto } from "../crypto";
 import { CofferError } from "../errors";
 import { assertKeyAllowed, type Caller } from "../tokens";
 import type {
@@ -28,26 +28,27 @@ export function createEncryptionService({ crypto }: { crypto: EnvelopeCrypto }) 
     return { envelope: envelope.toString("base64url"), keyName: input.keyName };
   }
 
+  /** The token's allow-list, checked on the parsed header before any KMS call. */
+  const allowedFor =
+    (caller: Caller): AuthorizeEnvelope =>
+    ({ keyName }) =>
+      assertKeyAllowed(caller, keyName);
+
   async function decrypt(input: DecryptInput, caller: Caller) {
-    // The header names the key; the caller's allow-list is checked before any KMS call.
-    assertKeyAllowed(caller, inspectEnvelope(input.envelope).keyName);
     const { plaintext, keyName, keyVersion } = await crypto.decrypt({
       envelope: input.envelope,
       context: input.context ?? {},
+      authorize: allowedFor(caller),
     });
     return { plaintext: plaintext.toString("base64url"), keyName, keyVersion };
   }
 
   async function rewrap(input: RewrapInput, caller: Caller) {
-    const header = inspectEnvelope(input.envelope);
-    assertKeyAllowed(caller, header.keyName);
-    const envelope = await crypto.rewrap({ envelope: input.envelope });
-    return {
-      envelope: envelope.toString("base64url"),
-      keyName: header.keyName,
-      fromVersion: header.keyVersion,
-      toVersion: inspectEnvelope(envelope).keyVersion,
-    };
+    const { envelope, ...versions } = await crypto.rewrap({
+      envelope: input.envelope,
+      authorize: allowedFor(caller),
+    });
+    return { envelope: envelope.toString("base64url"), ...versions };
   }
 
   return {

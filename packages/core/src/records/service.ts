@@ -123,9 +123,12 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
 
   async function get(input: RecordIdInput, caller: Caller) {
     const item = await load(input, caller);
-    const envelope = item.envelope as Uint8Array;
-    const { context } = inspectEnvelope(envelope);
-    const { plaintext, keyVersion } = await crypto.decrypt({ envelope, context });
+    // The stored envelope is parsed once; its own context is the one to use. The hook checks the
+    // header's key too, since that (not the item's attribute) decides which KMS key opens it.
+    const { plaintext, keyVersion, context } = await crypto.decryptStored({
+      envelope: item.envelope as Uint8Array,
+      authorize: ({ keyName }) => assertKeyAllowed(caller, keyName),
+    });
     return {
       recordId: item.recordId,
       keyName: item.keyName,

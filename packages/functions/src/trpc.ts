@@ -15,7 +15,6 @@ const base = t.procedure.use(async ({ next }) => {
 
 export const router = t.router;
 export const publicProcedure = base;
-export const createCallerFactory = t.createCallerFactory;
 
 /** A procedure for token holders with `scope`; resolvers see `ctx.caller` set, by type. */
 export const scoped = (scope: Scope) =>

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "@coffer/core/clock";
-import { createDb, createDocumentClient, createDynamoClient } from "@coffer/core/db";
+import { connectDb } from "@coffer/core/db";
 import { createFirstAdminToken, createTokenService } from "@coffer/core/tokens";
 import { repoRoot } from "./repo-root";
 import { startLocalStack } from "./stack";
@@ -62,11 +62,8 @@ async function main() {
  */
 async function ensureAdminToken(endpoint: string, table: string) {
   const file = join(stateDir, "admin-token");
-  const dynamo = createDynamoClient({ endpoint });
-  const tokens = createTokenService({
-    db: createDb({ client: createDocumentClient(dynamo), table }),
-    clock: systemClock,
-  });
+  const { db, dynamo } = connectDb({ endpoint, table });
+  const tokens = createTokenService({ db, clock: systemClock });
   try {
     const created = await createFirstAdminToken(tokens);
     if (created) {

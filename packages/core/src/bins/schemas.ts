@@ -1,13 +1,13 @@
 import { limits } from "../config";
 import * as z from "zod/mini";
-import { base64url } from "../schemas";
+import { base64url, base64urlId } from "../schemas";
 
 // The secure-bin API's inputs (DESIGN §3, §6). Every binary value has its exact or maximum size
 // here, so an oversized request is refused before any KMS or DynamoDB work.
 
 export const BIN_ID_BYTES = 16;
 
-export const BinId = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, "A bin id is 22 base64url characters"));
+export const BinId = base64urlId("A bin id");
 
 const derived32 = (label: string) => base64url({ minBytes: 32, maxBytes: 32, label });
 /** Optional on purpose: a missing proof is FORBIDDEN (a refused proof), not a malformed request. */

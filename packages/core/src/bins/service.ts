@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { toBase64url } from "@coffer/sealing/bytes";
 import { type Clock, toEpochSeconds } from "../clock";
 import { limits } from "../config";
 import { type BinItem, type Db, deleteBinIfOwned, guard, replaceBinContent, takeBinRead } from "../db";
@@ -49,8 +50,6 @@ export type BinMetadata =
       passphraseSalt: string | null;
     };
 
-const b64 = (bytes: Uint8Array) =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
 const hashReadProof = (proof: Uint8Array) => createHash("sha256").update(proof).digest("base64url");
 
 export function createBinService({
@@ -126,7 +125,7 @@ export function createBinService({
       ciphertext: input.ciphertext,
       iv: input.iv,
       ...(input.passphraseSalt ? { passphraseSalt: input.passphraseSalt } : {}),
-      manageCommitment: b64(commitment),
+      manageCommitment: toBase64url(commitment),
       readProofHash: hashReadProof(input.readProof),
       maxReads: input.maxReads,
       readsLeft: input.maxReads,
@@ -145,7 +144,7 @@ export function createBinService({
   async function get({ binId }: GetBinInput): Promise<BinMetadata> {
     const item = await readLiveBin(binId);
     if (!item) return { exists: false };
-    const salt = item.passphraseSalt ? b64(item.passphraseSalt as Uint8Array) : null;
+    const salt = item.passphraseSalt ? toBase64url(item.passphraseSalt as Uint8Array) : null;
     return {
       exists: true,
       kind: item.kind,
@@ -167,9 +166,9 @@ export function createBinService({
     return {
       kind: bin.kind,
       version: bin.version,
-      ciphertext: b64(bin.ciphertext as Uint8Array),
-      iv: b64(bin.iv as Uint8Array),
-      passphraseSalt: bin.passphraseSalt ? b64(bin.passphraseSalt as Uint8Array) : null,
+      ciphertext: toBase64url(bin.ciphertext as Uint8Array),
+      iv: toBase64url(bin.iv as Uint8Array),
+      passphraseSalt: bin.passphraseSalt ? toBase64url(bin.passphraseSalt as Uint8Array) : null,
       expiresAt: bin.expiresAt,
       readsLeft,
     };

@@ -8,7 +8,6 @@ import { kmsContextFor, type EncryptionContext } from "./context";
 import type { EnvelopeKey } from "./key-ring";
 import {
   createKeyLru,
-  fetchKey,
   isExpired,
   keyMaterial,
   useKey,
@@ -66,24 +65,14 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
 
     if (!allowsReuse(policy, maxMessages, request.plaintextBytes)) return useOnce(generate(request), use);
 
-    const id = entryId(request);
-    let entry = lru.get(id);
-    if (entry && !hasRoom(entry, nowMs, maxMessages, policy.maxBytes, request.plaintextBytes)) {
-      lru.retire(id, entry);
-      entry = undefined;
-    }
-    if (!entry) {
-      const created: CachedKey = fetchKey(generate(request), {
-        now,
-        maxAgeMs: policy.maxAgeMs,
-        onFailure: () => lru.retire(id, created),
-      });
-      lru.add(id, created);
-      entry = created;
-    }
+    const entry = lru.acquire(entryId(request), {
+      isUsable: (cached) => hasRoom(cached, nowMs, maxMessages, policy.maxBytes, request.plaintextBytes),
+      fetch: generate(request),
+      now,
+      maxAgeMs: policy.maxAgeMs,
+    });
     entry.messages += 1;
     entry.bytes += request.plaintextBytes;
-    entry.holders += 1;
     return useKey(entry, use);
   }
 

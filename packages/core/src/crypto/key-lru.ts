@@ -135,28 +135,63 @@ export function createKeyLru(maxEntries: number) {
     if (entry.holders === 0) wipe(entry);
   }
 
-  return {
-    /** Looks up and marks as most recently used. */
-    get(id: string): CachedKey | undefined {
-      const entry = entries.get(id);
-      if (entry && id !== newestId) {
-        entries.delete(id);
-        entries.set(id, entry);
-        newestId = id;
-      }
-      return entry;
-    },
-    add(id: string, entry: CachedKey): void {
-      const previous = entries.get(id);
-      if (previous) retire(id, previous);
-      while (entries.size >= maxEntries) {
-        const [oldestId, oldest] = entries.entries().next().value as [string, CachedKey];
-        retire(oldestId, oldest);
-      }
+  /** Looks up and marks as most recently used. */
+  function get(id: string): CachedKey | undefined {
+    const entry = entries.get(id);
+    if (entry && id !== newestId) {
+      entries.delete(id);
       entries.set(id, entry);
       newestId = id;
-    },
+    }
+    return entry;
+  }
+
+  function add(id: string, entry: CachedKey): void {
+    const previous = entries.get(id);
+    if (previous) retire(id, previous);
+    while (entries.size >= maxEntries) {
+      const [oldestId, oldest] = entries.entries().next().value as [string, CachedKey];
+      retire(oldestId, oldest);
+    }
+    entries.set(id, entry);
+    newestId = id;
+  }
+
+  return {
+    get,
+    add,
     retire,
+    /**
+     * The lookup both caches share: the entry for `id` while `isUsable` says so (else it is retired),
+     * or a new one whose `fetch` starts now, shared by concurrent misses and dropped if it fails.
+     * The caller holds the entry (holders + 1) and hands it to useKey, which releases it.
+     */
+    acquire(
+      id: string,
+      options: {
+        isUsable: (entry: CachedKey) => boolean;
+        fetch: () => Promise<KeyMaterial>;
+        now: () => number;
+        maxAgeMs: number;
+      },
+    ): CachedKey {
+      let entry = get(id);
+      if (entry && !options.isUsable(entry)) {
+        retire(id, entry);
+        entry = undefined;
+      }
+      if (!entry) {
+        const created: CachedKey = fetchKey(options.fetch, {
+          now: options.now,
+          maxAgeMs: options.maxAgeMs,
+          onFailure: () => retire(id, created),
+        });
+        add(id, created);
+        entry = created;
+      }
+      entry.holders += 1;
+      return entry;
+    },
     /**
      * Retires (and so zero-fills) keys past their age. There are no timers in core, so callers
      * run this on each use; it scans at most once per SWEEP_INTERVAL_MS of clock time.

@@ -6,16 +6,7 @@ import type { Clock } from "../clock";
 import type { Kms } from "../kms";
 import { kmsContextFor, type EncryptionContext } from "./context";
 import type { EnvelopeKey } from "./key-ring";
-import {
-  createKeyLru,
-  fetchKey,
-  isExpired,
-  keyMaterial,
-  useKey,
-  useOnce,
-  type CachedKey,
-  type KeyMaterial,
-} from "./key-lru";
+import { createKeyLru, isExpired, keyMaterial, useKey, useOnce, type KeyMaterial } from "./key-lru";
 
 export interface UnwrappedKeyCacheOptions {
   kms: Kms;
@@ -61,22 +52,12 @@ export function createUnwrappedKeyCache({ kms, clock, maxEntries = 1_000 }: Unwr
     if (!(maxAgeMs > 0)) return useOnce(unwrap(request), use);
     const nowMs = now();
     lru.sweepExpired(nowMs);
-    const id = cacheKey(request);
-    let entry = lru.get(id);
-    if (entry && isExpired(entry, nowMs)) {
-      lru.retire(id, entry);
-      entry = undefined;
-    }
-    if (!entry) {
-      const created: CachedKey = fetchKey(unwrap(request), {
-        now,
-        maxAgeMs,
-        onFailure: () => lru.retire(id, created),
-      });
-      lru.add(id, created);
-      entry = created;
-    }
-    entry.holders += 1;
+    const entry = lru.acquire(cacheKey(request), {
+      isUsable: (cached) => !isExpired(cached, nowMs),
+      fetch: unwrap(request),
+      now,
+      maxAgeMs,
+    });
     return useKey(entry, use);
   }
 

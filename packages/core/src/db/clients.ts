@@ -6,13 +6,15 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createTableInput, tableShape } from "./table";
+import { tableShape } from "../config";
+import { createTableInput } from "./table";
 
 export interface DynamoClientOptions {
   /** Only for DynamoDB Local; in AWS the SDK resolves it (or reads AWS_ENDPOINT_URL_DYNAMODB). */
   endpoint?: string;
   region?: string;
   maxAttempts?: number;
+  requestTimeoutMs?: number;
 }
 
 export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
@@ -20,7 +22,11 @@ export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBC
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.region ? { region: options.region } : {}),
     maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: 1_000,
+      requestTimeout: options.requestTimeoutMs ?? 3_000,
+      throwOnRequestTimeout: true,
+    },
   });
 }
 

@@ -1,7 +1,9 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
 import { buildOnFirstUse } from "../lazy";
 import { createBinEntity } from "./bin";
+import { createDocumentClient, createDynamoClient, type DynamoClientOptions } from "./clients";
 import { createIdempotencyEntity } from "./idempotency";
 import { createPepperEntity } from "./pepper";
 import { createRateLimitEntity } from "./rate-limit";
@@ -30,3 +32,17 @@ export function createDb({ client, table }: { client: DynamoDBDocumentClient; ta
 }
 
 export type Db = ReturnType<typeof createDb>;
+
+/**
+ * The one way to get a Db from outside db/: on the DynamoDB client given (a handler's, which also
+ * pings the table), or on a new one made from the options (a script's or a test's, which destroys
+ * `dynamo` when done).
+ */
+export function connectDb({
+  table,
+  dynamo,
+  ...options
+}: { table: string; dynamo?: DynamoDBClient } & DynamoClientOptions): { db: Db; dynamo: DynamoDBClient } {
+  const client = dynamo ?? createDynamoClient(options);
+  return { db: createDb({ client: createDocumentClient(client), table }), dynamo: client };
+}

@@ -1,5 +1,6 @@
 import type { Clock } from "../clock";
 import { CofferError } from "../errors";
+import { withTimeout } from "../timeout";
 
 export interface DependencyCheck {
   ok: boolean;
@@ -27,17 +28,11 @@ const displayNames: Record<string, string> = { kms: "KMS", dynamodb: "DynamoDB" 
 export function createHealthService({ clock, stage, version, probes, timeoutMs = 2_000 }: HealthDeps) {
   async function probe(run: () => Promise<unknown>): Promise<DependencyCheck> {
     const started = clock.now();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("timeout")), timeoutMs);
-    });
     try {
-      await Promise.race([run(), timeout]);
+      await withTimeout(run(), timeoutMs);
       return { ok: true, latencyMs: clock.now() - started };
     } catch {
       return { ok: false, latencyMs: clock.now() - started };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,8 +1,8 @@
 import { limits } from "../config";
 import * as z from "zod/mini";
-import { base64url, EncryptionContext, EpochSeconds, KeyName } from "../schemas";
+import { base64url, base64urlId, EncryptionContext, EpochSeconds, KeyName } from "../schemas";
 
-const RecordId = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, "A record id is 22 base64url characters"));
+const RecordId = base64urlId("A record id");
 
 export const PutRecordInput = z.strictObject({
   keyName: KeyName,

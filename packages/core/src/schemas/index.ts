@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
+import { BASE64URL } from "@coffer/sealing/bytes";
 import { dataKeyNames } from "../config";
 import { assertValidContext } from "../crypto";
 import { CofferError } from "../errors";
@@ -9,8 +10,6 @@ import { CofferError } from "../errors";
 // as `import * as z from "zod/mini"` in each schema file: a namespace re-exported from here would
 // defeat tree-shaking and pull all of zod (~430 KB) into the Lambda bundles.
 z.config(en());
-
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
  * Binary values travel as base64url strings. The decoded size is checked from the string's length
@@ -40,6 +39,17 @@ export function base64url({
     z.transform((value) => Buffer.from(value, "base64url")),
   );
 }
+
+/** The ids we mint (records, bins, tokens): 16 random bytes, so 22 base64url characters. */
+export const base64urlId = (label: string) =>
+  z
+    .string()
+    .check(
+      z.refine(
+        (value) => value.length === 22 && BASE64URL.test(value),
+        `${label} is 22 base64url characters`,
+      ),
+    );
 
 export const KeyName = z.string().check(
   z.refine((name) => dataKeyNames.includes(name), {

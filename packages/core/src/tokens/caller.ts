@@ -11,10 +11,6 @@ export interface Caller {
   keyNames?: readonly string[];
 }
 
-export function hasScope(caller: Caller, scope: Scope): boolean {
-  return caller.scopes.includes(scope);
-}
-
 /** Services call this once they know which key a request touches. */
 export function assertKeyAllowed(caller: Caller, keyName: string): void {
   if (caller.keyNames && !caller.keyNames.includes(keyName)) {

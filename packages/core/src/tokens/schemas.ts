@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { EpochSeconds, KeyName } from "../schemas";
+import { base64urlId, EpochSeconds, KeyName } from "../schemas";
 import { scopes } from "./caller";
 
 export const CreateTokenInput = z.strictObject({
@@ -30,6 +30,6 @@ export const ListTokensInput = z.optional(
 export type ListTokensInput = z.infer<typeof ListTokensInput>;
 
 export const RevokeTokenInput = z.strictObject({
-  tokenId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, "A token id is 22 base64url characters")),
+  tokenId: base64urlId("A token id"),
 });
 export type RevokeTokenInput = z.infer<typeof RevokeTokenInput>;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { BASE64URL } from "@coffer/sealing/bytes";
 
 // A token is "coffer_" + base64url(16-byte id ‖ 32-byte secret): one opaque string that secret
 // scanners can spot by its prefix. The id finds the stored item; only SHA-256(secret) is stored.
@@ -34,7 +35,7 @@ export interface ParsedToken {
 export function parseToken(token: string): ParsedToken | undefined {
   if (!token.startsWith(PREFIX) || token.length !== PREFIX.length + ENCODED_LENGTH) return undefined;
   const encoded = token.slice(PREFIX.length);
-  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return undefined;
+  if (!BASE64URL.test(encoded)) return undefined;
   const raw = Buffer.from(encoded, "base64url");
   if (raw.length !== ID_BYTES + SECRET_BYTES) return undefined;
   return { tokenId: raw.subarray(0, ID_BYTES).toString("base64url"), secret: raw.subarray(ID_BYTES) };

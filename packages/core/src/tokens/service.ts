@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { type Clock, toEpochSeconds } from "../clock";
 import { type Db, guard, type TokenItem } from "../db";
 import { CofferError } from "../errors";
@@ -32,7 +33,9 @@ const INVALID = "The API token is unknown, revoked or expired. Ask an administra
 const MAX_CACHED = 1_000;
 
 export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceDeps) {
-  const verified = new Map<string, { item: TokenItem; fetchedAtMs: number }>();
+  // Tokens whose secret matched, trusted for cacheMs on this instance, the least recently used
+  // dropped first; the cache reads time from the service's clock so tests move it by hand.
+  const verified = new LRUCache<string, TokenItem>({ max: MAX_CACHED, ttl: cacheMs, perf: clock });
   const nowSeconds = () => toEpochSeconds(clock.now());
 
   const statusOf = (item: TokenItem): TokenSummary["status"] =>
@@ -105,8 +108,7 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
 
   async function lookup(tokenId: string): Promise<TokenItem | undefined> {
     const cached = verified.get(tokenId);
-    if (cached && clock.now() - cached.fetchedAtMs < cacheMs) return cached.item;
-    verified.delete(tokenId);
+    if (cached) return cached;
     const { data } = await guard(db.entities.token.get({ tokenId }).go({ consistent: true }));
     return data ?? undefined;
   }
@@ -120,10 +122,7 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
     if (!parsed || !item || !secretMatches(parsed.secret, item.secretHash) || statusOf(item) !== "active") {
       throw new CofferError("unauthenticated", INVALID, { reason: "token_invalid" });
     }
-    if (!verified.has(item.tokenId)) {
-      if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value!);
-      verified.set(item.tokenId, { item, fetchedAtMs: clock.now() });
-    }
+    if (!verified.has(item.tokenId)) verified.set(item.tokenId, item);
     return {
       tokenId: item.tokenId,
       scopes: item.scopes as Scope[],

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { limits } from "@coffer/core/config";
-import { corsPolicy, type FunctionRoute, functionRoutes } from "@coffer/functions/routes";
+import { withTimeout } from "@coffer/core/timeout";
+import { corsPolicy, type FunctionRoute, functionRoutes, proxyPathOf } from "@coffer/functions/routes";
 import { lambdaContext, toApiGatewayEvent } from "./event";
 
 type LambdaHandler = (
@@ -55,7 +56,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       else response.destroy();
     });
   });
-  server.keepAliveTimeout = 60_000;
+  // The server never closes an idle keep-alive connection (close() drops them all). A server-side
+  // idle timeout races a client that reuses the socket at that moment (ECONNRESET), and a client's
+  // own idle timeout near it (undici keeps a socket for the server's hint less one second) leaves
+  // no margin on a busy machine. Without the hint, fetch closes idle sockets after its own 4 s.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
@@ -104,7 +109,7 @@ async function serve(
     response.writeHead(204).end();
     return;
   }
-  const target = routes.find(({ route }) => url.pathname.startsWith(`${route.path}/`));
+  const target = routes.find(({ route }) => proxyPathOf(route, url.pathname) !== undefined);
   if (!target) return send(response, 404, { message: "Not Found" });
 
   const body = await readBody(request, limits.maxRequestBodyBytes);
@@ -183,15 +188,4 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | 
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error("Task timed out"), { name: "TimeoutError" })),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -49,10 +49,6 @@ export function kmsError(type: KmsErrorType, message: string): KmsError {
   return new KmsError(type, message, errorStatus[type]);
 }
 
-export function isKmsError(error: unknown): error is KmsError {
-  return error instanceof KmsError;
-}
-
 // KMS names the member in camelCase in validation messages: 'keyId', 'numberOfBytes'.
 const memberName = (field: string) => field.charAt(0).toLowerCase() + field.slice(1);
 

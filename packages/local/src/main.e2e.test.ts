@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, expect, test } from "vitest";
+import { afterAll, expect, test, vi } from "vitest";
 import { createCofferClient } from "@coffer/client";
 import { findFreePort } from "./net";
 import { repoRoot } from "./repo-root";
@@ -34,23 +34,40 @@ async function startLocal(ports: Record<string, number>): Promise<Running> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => void (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => void (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!output.includes("Press Ctrl-C to stop.")) {
-    if (child.exitCode !== null) throw new Error(`npm run local exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm run local did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // Resolves on the output line that says the stack is up; rejects if npm exits or 90 s pass first.
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`npm run local did not print "Press Ctrl-C to stop." within 90 s:\n${output}`)),
+      90_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Press Ctrl-C to stop.")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      reject(new Error(`npm run local exited before it was ready:\n${output}`));
+    });
+  });
   return { child, output: () => output };
 }
 
 /** Ctrl-C; resolves once every process of the group is gone, with whether the stack stopped cleanly. */
 async function stopWithCtrlC({ child, output }: Running): Promise<boolean> {
   process.kill(-child.pid!, "SIGINT");
-  const deadline = Date.now() + 20_000;
-  while (!groupIsGone(child.pid!) && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  // npm, node and Java leave the group as each exits; only npm's exit is an event here, so poll.
+  await vi.waitFor(
+    () => {
+      if (!groupIsGone(child.pid!))
+        throw new Error(`processes of npm run local (group ${child.pid}) still run after Ctrl-C`);
+    },
+    { timeout: 20_000, interval: 100 },
+  );
   return output().includes("Stopped.");
 }
 

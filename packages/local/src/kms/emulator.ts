@@ -123,6 +123,12 @@ export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promis
       signal: closing.signal,
     }),
   );
+  // Node closes a keep-alive connection after 5 idle seconds by default, while the SDK's agent keeps
+  // idle sockets without limit: a request sent on a socket the server is closing at that moment gets
+  // ECONNRESET (seen on busy machines, where a client idles past 5 s). So the emulator never closes
+  // an idle connection itself: the client does (client.destroy()), or close() and refuse faults,
+  // which drop every connection.
+  http.keepAliveTimeout = 0;
   listener = await listen(http, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
   const { port } = listener;
   const hostInUrl = listener.address.includes(":") ? `[${listener.address}]` : listener.address;

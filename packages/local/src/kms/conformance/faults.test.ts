@@ -8,7 +8,7 @@ import {
   GenerateDataKeyCommand,
   type KMSClient,
 } from "@aws-sdk/client-kms";
-import { afterEach, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, onTestFinished, test, vi } from "vitest";
 import { createClient, createKey, failureOf, useEmulator, utf8 } from "./test-kit";
 
 let clockMs = Date.UTC(2026, 0, 1);
@@ -112,7 +112,12 @@ describe("refused connections", () => {
     kms.emulator.faults.add({ kind: "unavailable", mode: "refuse", durationMs: 100 });
     const client = createClient(kms.emulator.url);
     expect(await failureOf(dataKey(client))).toMatchObject({ code: "ECONNREFUSED" });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The rule's own timer ends it; wait for that, not for a fixed time.
+    await vi.waitFor(
+      () =>
+        expect(kms.emulator.faults.list(), "the refuse rule should end 100 ms after it began").toEqual([]),
+      { timeout: 10_000, interval: 20 },
+    );
     await dataKey(client);
     client.destroy();
   });

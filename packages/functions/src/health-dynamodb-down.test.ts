@@ -3,8 +3,10 @@ import { type LocalStack, startLocalStack } from "@coffer/local/stack";
 
 // Its own DynamoDB Local (not the run's shared one), so that this test can stop it for real.
 let stack: LocalStack;
-beforeAll(async () => void (stack = await startLocalStack({ stage: "test" })));
-afterAll(() => stack.stop());
+// A second Java process starts in 3-4 s on an idle machine, but in over a minute on a busy one.
+const DYNAMODB_LOCAL_START_MS = 180_000;
+beforeAll(async () => void (stack = await startLocalStack({ stage: "test" })), DYNAMODB_LOCAL_START_MS);
+afterAll(() => stack?.stop());
 
 test("when DynamoDB is down, health names it with HTTP 503 and the gateway keeps serving", async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});

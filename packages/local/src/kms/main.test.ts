@@ -10,7 +10,9 @@ import { findFreePort } from "../net";
 import { createClient, createKey } from "./conformance/test-kit";
 
 const mainPath = fileURLToPath(new URL("./main.ts", import.meta.url));
-const tsx = fileURLToPath(new URL("../../../../node_modules/.bin/tsx", import.meta.url));
+// `node --import tsx`, as `npm run kms` runs it: one process. The tsx binary would add a parent
+// that relays signals, and under load it could report the relayed SIGTERM (exit 143) as its own.
+const nodeWithTsx = [process.execPath, "--import", "tsx"] as const;
 const folder = mkdtempSync(join(tmpdir(), "coffer-kms-main-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -22,7 +24,9 @@ interface Started {
 }
 
 async function startMain(args: string[]): Promise<Started> {
-  const child = spawn(tsx, [mainPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(nodeWithTsx[0], [...nodeWithTsx.slice(1), mainPath, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
@@ -37,7 +41,8 @@ async function startMain(args: string[]): Promise<Started> {
   return { child, firstLine, stderr: () => stderr, exited };
 }
 
-describe("npm run kms", () => {
+// Each test starts Node with tsx once or twice: about a second idle, far longer on a busy machine.
+describe("npm run kms", { timeout: 120_000 }, () => {
   test("prints exactly the startup line, serves the SDK, and keeps state across a restart", async () => {
     const port = await findFreePort();
     const statePath = join(folder, "kms-state.json");
@@ -69,7 +74,9 @@ describe("npm run kms", () => {
   });
 
   test("a bad port is refused with usage and exit code 1", async () => {
-    const child = spawn(tsx, [mainPath, "--port", "http"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(nodeWithTsx[0], [...nodeWithTsx.slice(1), mainPath, "--port", "http"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));

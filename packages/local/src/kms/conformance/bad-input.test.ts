@@ -155,6 +155,10 @@ beforeAll(async () => {
   pristine = kms.emulator.snapshot();
 });
 
+// Each property sends a few hundred requests through HTTP; on a busy machine (CI often is) that
+// takes well over the default 30 s, and a timeout here would say nothing about the emulator.
+const FUZZ_TIMEOUT_MS = 180_000;
+
 const value = () =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...interesting) },
@@ -224,23 +228,27 @@ describe("malformed requests", () => {
   // Each run starts from the same state, so a run that disables or deletes a key cannot blunt the next.
   // A change replaces (or deletes) a member of the valid request, or something nested inside one
   // (a tag, a context entry), or adds a member of another operation.
-  test.each(operationNames)("%s: one to three broken members never give a 500", async (operation) => {
-    const valid = validBodies[operation]!;
-    const path = fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom(...pathsIn(valid)) },
-      { weight: 1, arbitrary: fc.constantFrom(...members).map((member) => [member]) },
-    );
-    const change = fc.tuple(path, fc.option(value(), { nil: undefined, freq: 6 }));
-    await fc.assert(
-      fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 3 }), async (changes) => {
-        kms.emulator.restore(pristine);
-        let request: unknown = structuredClone(valid);
-        for (const [at, replacement] of changes) request = replaceAt(request, at, replacement);
-        await expectCleanAnswer(`TrentService.${operation}`, JSON.stringify(request));
-      }),
-      { numRuns: 200 },
-    );
-  });
+  test.each(operationNames)(
+    "%s: one to three broken members never give a 500",
+    async (operation) => {
+      const valid = validBodies[operation]!;
+      const path = fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...pathsIn(valid)) },
+        { weight: 1, arbitrary: fc.constantFrom(...members).map((member) => [member]) },
+      );
+      const change = fc.tuple(path, fc.option(value(), { nil: undefined, freq: 6 }));
+      await fc.assert(
+        fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 3 }), async (changes) => {
+          kms.emulator.restore(pristine);
+          let request: unknown = structuredClone(valid);
+          for (const [at, replacement] of changes) request = replaceAt(request, at, replacement);
+          await expectCleanAnswer(`TrentService.${operation}`, JSON.stringify(request));
+        }),
+        { numRuns: 200 },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   test("random members and values never give a 500", async () => {
     await fc.assert(

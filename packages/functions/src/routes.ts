@@ -12,7 +12,9 @@ export type KmsCapability =
   | "decryptDataKey" // Decrypt on the data keys
   | "reEncryptDataKey" // ReEncryptFrom/To on the data keys
   | "generateBinKey" // GenerateDataKey on the bins key, only with context purpose=bin
-  | "decryptBinKey"; // Decrypt on the bins key, only with context purpose=bin
+  | "decryptBinKey" // Decrypt on the bins key, only with context purpose=bin
+  | "getSealPublicKey" // GetPublicKey on the RSA seal key
+  | "decryptSealKey"; // Decrypt on the RSA seal key (RSAES_OAEP_SHA_256): opens sealed input
 
 export interface FunctionRoute {
   /** The API Gateway path prefix: the function serves `ANY <path>/{proxy+}`. */
@@ -52,6 +54,16 @@ export const procedureRoutes = {
   "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"] },
   "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"] },
   "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"] },
+  // Sealed input (DESIGN §5): only the procedures that open it may Decrypt with the seal key. The
+  // api function holds that too because request links are public pages served by it and land as
+  // records (GenerateDataKey), as does the drop box; decrypt opens sealed input for openSealed.
+  "keys.publicKey": { fn: "api", kms: ["getSealPublicKey"] },
+  "crypto.openSealed": { fn: "decrypt", kms: ["getSealPublicKey", "decryptSealKey"] },
+  "records.putSealed": { fn: "api", kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"] },
+  "requests.create": { fn: "api", kms: [] },
+  "requests.list": { fn: "api", kms: [] },
+  "requests.get": { fn: "api", kms: [] },
+  "requests.submit": { fn: "api", kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"] },
   "records.put": { fn: "api", kms: ["generateDataKey"] },
   "records.get": { fn: "decrypt", kms: ["decryptDataKey"] },
   "records.delete": { fn: "api", kms: [] },

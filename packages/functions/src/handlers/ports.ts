@@ -17,5 +17,6 @@ export function portsFromEnvironment(): Ports {
     stage: Resource.App.stage,
     version: packageJson.version,
     keyIds: Resource[linkNames.keys].keys,
+    sealKeyId: Resource[linkNames.keys].seal,
   };
 }

@@ -31,6 +31,7 @@ export function testDynamoClient(options: { maxAttempts?: number } = {}): Dynamo
     region: "us-east-1",
     // Generous, for a busy machine; production clients keep their short timeout.
     requestTimeoutMs: testRequestTimeoutMs,
+    connectionTimeoutMs: testRequestTimeoutMs,
     ...options,
   });
 }

@@ -30,15 +30,14 @@ export function createDb({ client, table }: { client: DynamoDBDocumentClient; ta
   return buildOnFirstUse({
     entities: () => entities,
     /**
-     * For transactions, which span these entities: records.put with an idempotency key, and sealed
-     * input (the nonce claim with the record, and with the request link's count).
+     * For transactions, which span these entities: records.put with an idempotency key, and a
+     * request link's submission (the record with the link's count).
      */
     service: () =>
       new Service(
         {
           record: entities.record,
           idempotency: entities.idempotency,
-          nonce: entities.nonce,
           requestLink: entities.requestLink,
         },
         config,

@@ -1,7 +1,7 @@
 import type { Clock } from "../clock";
 import type { EnvelopeCrypto } from "../crypto";
-import { type Db, writeTransaction } from "../db";
-import { replayed, type SealedService } from "../sealed";
+import { type Db, guard } from "../db";
+import { type SealedService, storeOpened } from "../sealed";
 import { assertKeyAllowed, type Caller } from "../tokens";
 import { assertExpiryAhead, newRecord } from "./new-record";
 import type { PutSealedInput } from "./schemas";
@@ -15,28 +15,18 @@ export interface SealedDropDeps {
 
 /**
  * records.putSealed, the drop box: a sealed payload is opened (every check of DESIGN §5), then
- * re-encrypted under a named key and stored. The nonce claim and the record are one transaction, so
- * a replay stores nothing and a failed check has stored nothing either.
+ * re-encrypted under a named key and stored. A payload refused by any check, or whose record
+ * cannot be written, leaves nothing behind (its nonce claim is released).
  */
 export function createSealedDropService({ db, crypto, clock, sealed }: SealedDropDeps) {
   async function put(input: PutSealedInput, caller: Caller) {
     assertKeyAllowed(caller, input.keyName);
     assertExpiryAhead(input.expiresAt, clock);
     const opened = await sealed.open(input.sealed);
-    const record = await newRecord(
-      { crypto, clock },
-      { ...input, plaintext: opened.plaintext, context: input.context ?? {} },
+    const record = await storeOpened(opened, () =>
+      newRecord({ crypto, clock }, { ...input, plaintext: opened.plaintext, context: input.context ?? {} }),
     );
-    const failed = await writeTransaction(() =>
-      db.service.transaction
-        .write(({ record: records, nonce }) => [
-          nonce.create(opened.nonceClaim).commit(),
-          records.create(record).commit(),
-        ])
-        .go(),
-    );
-    // The record id is fresh and random: only the nonce can have been taken.
-    if (failed) throw replayed();
+    await storeOpened(opened, () => guard(db.entities.record.create(record).go()));
     return {
       recordId: record.recordId,
       keyName: record.keyName,

@@ -4,7 +4,7 @@ import type { EnvelopeCrypto } from "../crypto";
 import { type Db, guard, type RequestLinkItem, writeTransaction } from "../db";
 import { CofferError } from "../errors";
 import { newRecord } from "../records";
-import { replayed, type SealedService } from "../sealed";
+import { type SealedService, storeOpened } from "../sealed";
 import { assertKeyAllowed, type Caller } from "../tokens";
 import type { CreateRequestInput, ListRequestsInput, RequestLinkInput, SubmitRequestInput } from "./schemas";
 
@@ -26,7 +26,7 @@ type LinkState = "open" | "used_up" | "expired";
  * Request links (DESIGN §5.4): a requester (scope `drop` or `admin`) makes `/r/<id>#<secret>`; a
  * person's browser seals a secret to the service and submits it with the link secret; it lands as
  * a record of the requester's, readable with `decrypt`. The link counts its submissions in the
- * same transaction as the record and the nonce claim, so a used-up link stores nothing more.
+ * same transaction as the record, so a used-up link stores nothing more.
  */
 export function createRequestService({ db, crypto, clock, sealed }: RequestDeps) {
   const now = () => toEpochSeconds(clock.now());
@@ -119,36 +119,39 @@ export function createRequestService({ db, crypto, clock, sealed }: RequestDeps)
     const link = await load(input);
     refuseUnlessOpen(stateOf(link)); // before any KMS call
     const opened = await sealed.open(input.sealed);
-    const record = await newRecord(
-      { crypto, clock },
-      {
-        keyName: link.keyName,
-        plaintext: opened.plaintext,
-        // Not secret (CloudTrail logs it): where the record came from.
-        context: { purpose: "request", requestId: link.requestId },
-        requestId: link.requestId,
-      },
+    const record = await storeOpened(opened, () =>
+      newRecord(
+        { crypto, clock },
+        {
+          keyName: link.keyName,
+          plaintext: opened.plaintext,
+          // Not secret (CloudTrail logs it): where the record came from.
+          context: { purpose: "request", requestId: link.requestId },
+          requestId: link.requestId,
+        },
+      ),
     );
     const at = now();
-    const failed = await writeTransaction(() =>
-      db.service.transaction
-        .write(({ record: records, nonce, requestLink }) => [
-          nonce.create(opened.nonceClaim).commit(),
-          requestLink
-            .patch({ requestId: link.requestId })
-            .add({ submissions: 1 })
-            .append({ recordIds: [record.recordId] })
-            .where(
-              (attr, op) =>
-                `${op.lt(attr.submissions, link.maxSubmissions)} AND ${op.gt(attr.expiresAt, at)}`,
-            )
-            .commit(),
-          records.create(record).commit(),
-        ])
-        .go(),
+    const failed = await storeOpened(opened, () =>
+      writeTransaction(() =>
+        db.service.transaction
+          .write(({ record: records, requestLink }) => [
+            requestLink
+              .patch({ requestId: link.requestId })
+              .add({ submissions: 1 })
+              .append({ recordIds: [record.recordId] })
+              .where(
+                (attr, op) =>
+                  `${op.lt(attr.submissions, link.maxSubmissions)} AND ${op.gt(attr.expiresAt, at)}`,
+              )
+              .commit(),
+            records.create(record).commit(),
+          ])
+          .go(),
+      ),
     );
-    if (failed?.[0]) throw replayed();
     if (failed) {
+      await opened.release();
       // The link filled up or expired meanwhile (a concurrent submission took the last place).
       const latest = await load(input);
       refuseUnlessOpen(stateOf(latest));

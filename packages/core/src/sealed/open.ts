@@ -15,7 +15,7 @@ export interface OpenSteps {
   /** SHA-256 of the seal key's SPKI: the payload must name this key. */
   fingerprint: Uint8Array;
   nowMs: number;
-  /** Runs after the free checks and before the RSA unwrap (the nonce's replay check). */
+  /** Runs after the free checks and before the RSA unwrap: the service claims the nonce here. */
   beforeUnwrap?: (payload: SealedPayload) => Promise<void>;
   /** The RSA-OAEP-SHA-256 unwrap; throws sealed_key_invalid for a ciphertext it cannot open. */
   unwrap: (wrappedKey: Uint8Array) => Promise<Buffer>;

@@ -6,9 +6,17 @@ import { startTestStack } from "@coffer/testkit/stack";
 import { kmsStatements, type KmsStatement } from "../../../infra/lib/policies";
 import { connectDb } from "@coffer/core/db";
 import { portsFromEnvironment } from "./handlers/ports";
-import { functionFor, kmsCapabilitiesOf, type ProcedurePath, procedureRoutes } from "./routes";
+import {
+  functionFor,
+  functionNames,
+  type KmsCapability,
+  kmsCapabilitiesOf,
+  type ProcedurePath,
+  procedureRoutes,
+} from "./routes";
 import { createServices } from "./services";
 import { b64 } from "@coffer/testkit/b64";
+import { sealBySpec } from "@coffer/testkit/sealed-by-spec";
 
 // Least privilege, checked against reality: every procedure is run for real, every KMS request it
 // makes is observed (action, key, context), and each must be allowed by the IAM statements that
@@ -19,6 +27,7 @@ interface KmsRequest {
   actions: string[];
   keyArn: string | undefined;
   context: Record<string, string>;
+  algorithm: string | undefined;
 }
 
 const actionsOf: Record<string, string[]> = {
@@ -42,7 +51,7 @@ beforeAll(async () => {
     url: stack.gateway.url,
     token: await stack.mintToken({
       name: "all",
-      scopes: ["datakey", "encrypt", "decrypt", "rewrap", "admin"],
+      scopes: ["datakey", "encrypt", "decrypt", "rewrap", "drop", "admin"],
     }),
   });
   // Observe (not replace) every KMS request the handlers send, with the key that answered it.
@@ -59,13 +68,28 @@ beforeAll(async () => {
       string
     >;
     const keyArn = output.KeyId ?? (input.KeyId as string | undefined);
-    observed.push({ actions: actionsOf[operation] ?? [`kms:${operation}`], keyArn, context });
+    const algorithm = input.EncryptionAlgorithm as string | undefined;
+    observed.push({ actions: actionsOf[operation] ?? [`kms:${operation}`], keyArn, context, algorithm });
     return output;
   } as never);
 });
 afterAll(() => stack.stop());
 
 const fresh = () => ({ run: `${Date.now()}-${Math.random()}` });
+
+/** A payload sealed to the stage's key, as a service would (docs/sealed.md). */
+async function sealedPayload(text = "sealed") {
+  const { spki } = await client.keys.publicKey.query();
+  return Buffer.from(sealBySpec(Buffer.from(spki, "base64url"), Buffer.from(text))).toString("base64url");
+}
+
+async function openRequestLink() {
+  const { requestId, secret } = await client.requests.create.mutate({
+    note: "least privilege",
+    maxSubmissions: 5,
+  });
+  return { requestId, secret };
+}
 
 async function issuedBin() {
   const issued = await client.bins.issueKey.mutate();
@@ -156,6 +180,26 @@ const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = 
     await client.bins.create.mutate(wire);
     return () => client.bins.delete.mutate({ binId: wire.binId, wrappedKey: wire.wrappedKey });
   },
+  "keys.publicKey": async () => () => client.keys.publicKey.query(),
+  "crypto.openSealed": async () => {
+    const sealed = await sealedPayload();
+    return () => client.crypto.openSealed.mutate({ sealed });
+  },
+  "records.putSealed": async () => {
+    const sealed = await sealedPayload();
+    return () => client.records.putSealed.mutate({ keyName: "default", sealed, context: fresh() });
+  },
+  "requests.create": async () => () => client.requests.create.mutate({ note: "lp" }),
+  "requests.list": async () => () => client.requests.list.query(),
+  "requests.get": async () => {
+    const link = await openRequestLink();
+    return () => client.requests.get.mutate(link);
+  },
+  "requests.submit": async () => {
+    const link = await openRequestLink();
+    const sealed = await sealedPayload();
+    return () => client.requests.submit.mutate({ ...link, sealed });
+  },
   "admin.tokens.create": async () => () =>
     client.admin.tokens.create.mutate({ name: "lp", scopes: ["encrypt"] }),
   "admin.tokens.list": async () => () => client.admin.tokens.list.query(),
@@ -163,6 +207,22 @@ const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = 
     const { tokenId } = await client.admin.tokens.create.mutate({ name: "lp2", scopes: ["encrypt"] });
     return () => client.admin.tokens.revoke.mutate({ tokenId });
   },
+};
+
+const keyArnsOf = () => ({
+  data: [stack.keyArns.default!, stack.keyArns.pii!],
+  bins: stack.keyArns.bins!,
+  seal: stack.sealArn,
+});
+
+/**
+ * Capabilities a procedure uses only on an instance's first call (the seal key's public half is
+ * fetched once per instance): the cold-instance test below checks those.
+ */
+const firstCallOnly: Partial<Record<ProcedurePath, KmsCapability[]>> = {
+  "crypto.openSealed": ["getSealPublicKey"],
+  "records.putSealed": ["getSealPublicKey"],
+  "requests.submit": ["getSealPublicKey"],
 };
 
 /** A tiny IAM evaluator for the statements infra builds: action, resource and StringEquals on the context. */
@@ -173,6 +233,8 @@ function allows(statements: KmsStatement<string>[], action: string, request: Kms
       request.keyArn !== undefined &&
       statement.resources.includes(request.keyArn) &&
       (statement.conditions ?? []).every((condition) => {
+        if (condition.variable === "kms:EncryptionAlgorithm")
+          return condition.test === "StringEquals" && condition.values.includes(request.algorithm ?? "");
         const key = condition.variable.replace(/^kms:EncryptionContext:/, "");
         return condition.test === "StringEquals" && condition.values.includes(request.context[key] ?? "");
       }),
@@ -183,7 +245,7 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
   "%s: every KMS request is allowed, and every declared capability is used",
   async (path) => {
     expect(exercises[path], `no exercise for ${path}`).toBeDefined();
-    const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
+    const keys = keyArnsOf();
     const run = await exercises[path]();
     observed = [];
     await run();
@@ -196,6 +258,7 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
         expect(allows(functionPolicy, action, request), `${path}: ${action} on ${request.keyArn}`).toBe(true);
     }
     for (const capability of procedureRoutes[path].kms) {
+      if (firstCallOnly[path]?.includes(capability)) continue;
       const needed = kmsStatements([capability], keys);
       const used = requests.some((request) =>
         request.actions.some((action) => allows(needed, action, request)),
@@ -206,7 +269,7 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
 );
 
 test("cold instances make, then adopt, the bins rate-limit pepper with only the api function's rights", async () => {
-  const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
+  const keys = keyArnsOf();
   const policy = kmsStatements(kmsCapabilitiesOf(functionFor("bins.issueKey")!), keys);
   const { db, dynamo } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });
   await db.entities.pepper.delete({ name: "bins/rate-limit" }).go();
@@ -227,4 +290,44 @@ test("cold instances make, then adopt, the bins rate-limit pepper with only the 
     pepperRequests.push(...observed.filter((request) => request.context.pepper !== undefined));
   }
   expect(pepperRequests.map((request) => request.actions[0])).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+});
+
+test("a cold instance fetches the seal key's public half, and opens sealed input, with only its function's rights", async () => {
+  const keys = keyArnsOf();
+  for (const path of ["crypto.openSealed", "records.putSealed"] as const) {
+    const policy = kmsStatements(kmsCapabilitiesOf(functionFor(path)!), keys);
+    const sealed = Buffer.from(await sealedPayload(path), "base64url");
+    // A new set of services is what a new Lambda instance builds on its first request.
+    const services = createServices(portsFromEnvironment());
+    observed = [];
+    if (path === "crypto.openSealed") await services.sealed.openOnce(sealed);
+    else await services.drops.put({ keyName: "default", sealed }, { tokenId: "cold", scopes: ["drop"] });
+    const actions = observed.flatMap((request) => request.actions);
+    expect(actions).toContain("kms:GetPublicKey");
+    expect(actions).toContain("kms:Decrypt");
+    for (const request of observed)
+      for (const action of request.actions)
+        expect(allows(policy, action, request), `${path}: ${action} on ${request.keyArn}`).toBe(true);
+  }
+});
+
+test("only the functions serving procedures that open sealed input may decrypt with the seal key", () => {
+  const keys = keyArnsOf();
+  const opening = new Set(
+    (Object.keys(procedureRoutes) as ProcedurePath[])
+      .filter((path) => (procedureRoutes[path].kms as readonly KmsCapability[]).includes("decryptSealKey"))
+      .map((path) => functionFor(path)),
+  );
+  const sealDecrypt = {
+    actions: ["kms:Decrypt"],
+    keyArn: keys.seal,
+    context: {},
+    algorithm: "RSAES_OAEP_SHA_256",
+  };
+  for (const fn of functionNames) {
+    const policy = kmsStatements(kmsCapabilitiesOf(fn), keys);
+    expect(allows(policy, "kms:Decrypt", sealDecrypt), fn).toBe(opening.has(fn));
+    // Never for another algorithm.
+    expect(allows(policy, "kms:Decrypt", { ...sealDecrypt, algorithm: "RSAES_OAEP_SHA_1" }), fn).toBe(false);
+  }
 });

@@ -4,8 +4,8 @@ import { runDynamoEndpoint, tableClock } from "@coffer/testkit/dynamo";
 import { sealBySpec } from "@coffer/testkit/sealed-by-spec";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { createEnvelopeCrypto } from "../crypto";
-import { connectDb } from "../db";
-import { isCofferError } from "../errors";
+import { connectDb, type Db } from "../db";
+import { type CofferError, isCofferError } from "../errors";
 import { createRecordService, createSealedDropService, PutSealedInput } from "../records";
 import { createSealedService, SEALED_WINDOW_MS } from ".";
 
@@ -13,7 +13,7 @@ import { createSealedService, SEALED_WINDOW_MS } from ".";
 const parts = useTableAndKms();
 const caller = { tokenId: "t-sealed", scopes: ["drop", "decrypt"] as const };
 
-function setup({ db } = parts.table) {
+function setup({ db }: { db: Db } = parts.table) {
   const clock = tableClock();
   const sealed = createSealedService({ kms: parts.kms.kms, db, clock, sealKeyId: parts.kms.seal.alias });
   const crypto = createEnvelopeCrypto({ kms: parts.kms.kms, clock, keys: parts.kms.ring });
@@ -88,7 +88,9 @@ test("1,000 concurrent submissions of one payload: exactly one is stored, the re
     ),
   );
   const accepted = results.filter((result) => !(result instanceof Error));
-  const refused = results.filter((result) => result instanceof Error).map((e) => `${e.kind}:${e.reason}`);
+  const refused = results
+    .filter((result): result is CofferError => result instanceof Error)
+    .map((error) => `${error.kind}:${error.reason}`);
 
   expect(accepted).toHaveLength(1);
   expect(new Set(refused)).toEqual(new Set(["conflict:sealed_replayed"]));

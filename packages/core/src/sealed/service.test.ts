@@ -99,7 +99,7 @@ test("1,000 concurrent submissions of one payload: exactly one is stored, the re
   expect((after.nonce ?? 0) - (before.nonce ?? 0)).toBe(1);
   const stored = await records.get({ recordId: accepted[0].recordId }, caller);
   expect(Buffer.from(stored.plaintext, "base64url").toString()).toBe("only once");
-}, 120_000);
+}, 300_000);
 
 test("a timestamp 6 minutes old or 6 minutes ahead is refused and stores nothing", async () => {
   const { put, spki, clock } = setup();
@@ -147,21 +147,29 @@ function expectedReason(original: Buffer, at: number, nowMs: number): string {
 
 test("every byte of a sealed payload flipped is refused with its reason, and stores nothing", async () => {
   const { put, spki, clock } = setup();
-  const payload = sealBySpec(await spki(), Buffer.from("flip me"), clock.now());
+  const key = await spki();
+  // Flips that share a payload share its nonce, and a claim is held while its payload is checked, so
+  // one payload's flips go one after the other. To keep the test short on a busy machine, eight
+  // payloads of the same layout take turns: payload k gets the flips at offsets k, k+8, k+16, …
+  const chains = 8;
+  const payloads = Array.from({ length: chains }, () => sealBySpec(key, Buffer.from("flip me"), clock.now()));
   const before = await storedItems();
   const mismatches: string[] = [];
-  // One after the other: the flips share the payload's nonce, and a claim is held while it is checked.
-  for (let at = 0; at < payload.length; at++) {
-    const flipped = Buffer.from(payload);
-    flipped[at]! ^= 1;
-    const got = await outcome(put(flipped));
-    const wanted = expectedReason(payload, at, clock.now());
-    if (got !== wanted) mismatches.push(`byte ${at}: ${got}, wanted ${wanted}`);
-  }
+  await Promise.all(
+    payloads.map(async (payload, k) => {
+      for (let at = k; at < payload.length; at += chains) {
+        const flipped = Buffer.from(payload);
+        flipped[at]! ^= 1;
+        const got = await outcome(put(flipped));
+        const wanted = expectedReason(payload, at, clock.now());
+        if (got !== wanted) mismatches.push(`byte ${at}: ${got}, wanted ${wanted}`);
+      }
+    }),
+  );
   expect(mismatches).toEqual([]);
   expect(await storedItems()).toEqual(before);
-  expect(await outcome(put(payload))).toBe("ok"); // no flip claimed its nonce
-}, 120_000);
+  for (const payload of payloads) expect(await outcome(put(payload))).toBe("ok"); // no flip kept a claim
+}, 300_000);
 
 test("KMS throttling the RSA key is rate_limited, and claims nothing", async () => {
   const { put, spki } = setup();

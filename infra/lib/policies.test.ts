@@ -26,6 +26,8 @@ const expectedActions: Record<KmsCapability, string[]> = {
   decryptBinKey: ["kms:Decrypt"],
   getSealPublicKey: ["kms:GetPublicKey"],
   decryptSealKey: ["kms:Decrypt"],
+  rotateKey: ["kms:RotateKeyOnDemand", "kms:ListKeyRotations"],
+  listKeyRotations: ["kms:ListKeyRotations"],
 };
 
 const policyOf = (fn: FunctionName) => kmsStatements(kmsCapabilitiesOf(fn), keys);

@@ -36,6 +36,8 @@ const actionsOf: Record<string, string[]> = {
   Decrypt: ["kms:Decrypt"],
   ReEncrypt: ["kms:ReEncryptFrom", "kms:ReEncryptTo"],
   DescribeKey: ["kms:DescribeKey"],
+  RotateKeyOnDemand: ["kms:RotateKeyOnDemand"],
+  ListKeyRotations: ["kms:ListKeyRotations"],
   Encrypt: ["kms:Encrypt"],
   GetPublicKey: ["kms:GetPublicKey"],
 };
@@ -203,6 +205,19 @@ const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = 
   "admin.tokens.create": async () => () =>
     client.admin.tokens.create.mutate({ name: "lp", scopes: ["encrypt"] }),
   "admin.tokens.list": async () => () => client.admin.tokens.list.query(),
+  "admin.keys.list": async () => () => client.admin.keys.list.query(),
+  "admin.keys.rotate": async () => () => client.admin.keys.rotate.mutate({ keyName: "pii" }),
+  "admin.keys.disable": async () => () => client.admin.keys.disable.mutate({ keyName: "pii" }),
+  "admin.keys.enable": async () => () => client.admin.keys.enable.mutate({ keyName: "pii" }),
+  "admin.keys.setMinDecryptionVersion": async () => () =>
+    client.admin.keys.setMinDecryptionVersion.mutate({ keyName: "pii", minDecryptionVersion: 1 }),
+  "admin.keys.startRewrap": async () => () => client.admin.keys.startRewrap.mutate({ keyName: "default" }),
+  "admin.keys.campaign": async () => {
+    const { campaignId } = await client.admin.keys.startRewrap.mutate({ keyName: "pii" });
+    return () => client.admin.keys.campaign.query({ campaignId });
+  },
+  "admin.audit.list": async () => () => client.admin.audit.list.query({ chain: "tokens" }),
+  "admin.audit.verify": async () => () => client.admin.audit.verify.query({ chain: "key:pii" }),
   "admin.tokens.revoke": async () => {
     const { tokenId } = await client.admin.tokens.create.mutate({ name: "lp2", scopes: ["encrypt"] });
     return () => client.admin.tokens.revoke.mutate({ tokenId });

@@ -14,7 +14,9 @@ export type KmsCapability =
   | "generateBinKey" // GenerateDataKey on the bins key, only with context purpose=bin
   | "decryptBinKey" // Decrypt on the bins key, only with context purpose=bin
   | "getSealPublicKey" // GetPublicKey on the RSA seal key
-  | "decryptSealKey"; // Decrypt on the RSA seal key (RSAES_OAEP_SHA_256): opens sealed input
+  | "decryptSealKey" // Decrypt on the RSA seal key (RSAES_OAEP_SHA_256): opens sealed input
+  | "rotateKey" // RotateKeyOnDemand and ListKeyRotations on the data keys (admin.keys.rotate)
+  | "listKeyRotations"; // ListKeyRotations on the data keys (the scheduled rotation sync)
 
 export interface FunctionRoute {
   /** The API Gateway path prefix: the function serves `ANY <path>/{proxy+}`. */
@@ -70,6 +72,17 @@ export const procedureRoutes = {
   "admin.tokens.create": { fn: "api", kms: [] },
   "admin.tokens.list": { fn: "api", kms: [] },
   "admin.tokens.revoke": { fn: "api", kms: [] },
+  // Key lifecycle and audit sit with the other admin procedures. Disable, minimum versions and
+  // campaigns are Coffer's own state (no KMS call); rotate asks KMS for a new key version.
+  "admin.keys.list": { fn: "api", kms: [] },
+  "admin.keys.rotate": { fn: "api", kms: ["rotateKey"] },
+  "admin.keys.disable": { fn: "api", kms: [] },
+  "admin.keys.enable": { fn: "api", kms: [] },
+  "admin.keys.setMinDecryptionVersion": { fn: "api", kms: [] },
+  "admin.keys.startRewrap": { fn: "api", kms: [] },
+  "admin.keys.campaign": { fn: "api", kms: [] },
+  "admin.audit.list": { fn: "api", kms: [] },
+  "admin.audit.verify": { fn: "api", kms: [] },
   // On an instance's first rate-limited bin call, the rate limiter also makes (GenerateDataKey) or
   // adopts (Decrypt) its pepper under the bins key: the function serving these holds both, as
   // issueKey and create need them anyway. least-privilege.test checks that cold path too.
@@ -82,6 +95,24 @@ export const procedureRoutes = {
 } as const satisfies Record<string, ProcedureRoute>;
 
 export type ProcedurePath = keyof typeof procedureRoutes;
+
+/**
+ * Work that no request starts: a schedule runs it (infra/maintenance.ts) and the local runner runs
+ * the same handler on a timer. Key maintenance syncs KMS's automatic rotations into key versions
+ * and steps running rewrap campaigns (ReEncrypt), within one invocation's time.
+ */
+export const scheduledJobs = {
+  keyMaintenance: {
+    handler: "packages/functions/src/handlers/key-maintenance.handler",
+    schedule: "rate(1 minute)",
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    kms: ["listKeyRotations", "reEncryptDataKey"],
+  },
+} as const satisfies Record<
+  string,
+  Omit<FunctionRoute, "path"> & { schedule: string; kms: readonly KmsCapability[] }
+>;
 
 /** Bearer tokens travel in a header, never in cookies, so any origin may call the API. */
 export const corsPolicy = {

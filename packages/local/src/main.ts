@@ -23,6 +23,8 @@ async function main() {
       dynamodb: port("COFFER_DYNAMODB_PORT", 8000),
       gateway: port("COFFER_GATEWAY_PORT", 3000),
     },
+    // The stand-in for the deployed schedule (every minute): rotation sync and campaign steps.
+    maintenanceIntervalMs: Number(process.env.COFFER_MAINTENANCE_INTERVAL_MS ?? 5_000),
   });
   const adminToken = await ensureAdminToken(stack.dynamoEndpoint, stack.tableName);
   const web = await startWebDevServer({ apiUrl: stack.gateway.url, port: port("COFFER_WEB_PORT", 5173) });

@@ -5,7 +5,14 @@ import { manualClock } from "../clock";
 import type { DataKeyCachePolicy } from "../config";
 import { isCofferError } from "../errors";
 import { encodeContext, kmsContextFor, type EncryptionContext } from "./context";
-import { createDataKeyCache, effectiveMaxMessages, MAX_MESSAGES_PER_DATA_KEY } from "./data-key-cache";
+import { catalogKeys } from "../config";
+import {
+  createDataKeyCache,
+  effectiveMaxBytes,
+  effectiveMaxMessages,
+  MAX_BYTES_PER_DATA_KEY,
+  MAX_MESSAGES_PER_DATA_KEY,
+} from "./data-key-cache";
 import type { EnvelopeKey } from "./key-ring";
 import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
 
@@ -95,10 +102,26 @@ describe("data-key cache", () => {
     expect(cache.size).toBe(0);
   });
 
-  test("no policy can lift the 2^32 messages per data key limit", () => {
-    expect(MAX_MESSAGES_PER_DATA_KEY).toBe(2 ** 32);
-    expect(effectiveMaxMessages(policy({ maxMessages: 2 ** 40 }))).toBe(2 ** 32);
+  test("no policy can lift the randomness budget: 2^20 messages and 2^36 bytes per data key", () => {
+    expect(MAX_MESSAGES_PER_DATA_KEY).toBe(2 ** 20);
+    expect(effectiveMaxMessages(policy({ maxMessages: 2 ** 40 }))).toBe(2 ** 20);
     expect(effectiveMaxMessages(policy({ maxMessages: 10 }))).toBe(10);
+    expect(MAX_BYTES_PER_DATA_KEY).toBe(2 ** 36);
+    expect(effectiveMaxBytes(policy({ maxBytes: 2 ** 50 }))).toBe(2 ** 36);
+    // The catalog's keys all stay inside it.
+    for (const key of catalogKeys) {
+      expect(effectiveMaxMessages(key.cache)).toBe(key.cache.maxMessages);
+      expect(effectiveMaxBytes(key.cache)).toBe(key.cache.maxBytes);
+    }
+  });
+
+  test("a policy above the budget still gets a fresh data key after the hard byte cap", async () => {
+    const { use } = setup(policy({ maxBytes: 2 ** 60 }));
+    await use(undefined, 2 ** 35);
+    await use(undefined, 2 ** 35); // exactly 2^36 bytes: still the first key
+    expect(generated()).toBe(1);
+    await use(undefined, 1);
+    expect(generated()).toBe(2);
   });
 
   test("maxAgeMs 0 or maxMessages 1 means a fresh key for every message, even concurrently", async () => {

@@ -16,8 +16,19 @@ import {
   type KeyMaterial,
 } from "./key-lru";
 
-/** NIST SP 800-38D's limit for random 96-bit IVs, kept per data key whatever the policy says. */
-export const MAX_MESSAGES_PER_DATA_KEY = 2 ** 32;
+/**
+ * The randomness budget of one cached data key, kept whatever a catalog policy says. Every message
+ * under one data key uses the same derived AES-GCM key (one salt per data key) with a random 96-bit
+ * IV, so IV collisions are what wear the key out: after q messages their chance is about
+ * q²/2^97, so 2^20 messages keep it near 2^-57 (NIST SP 800-38D's ceiling is 2^32, at 2^-33).
+ */
+export const MAX_MESSAGES_PER_DATA_KEY = 2 ** 20;
+
+/**
+ * Plaintext bytes per data key: 2^36 bytes (64 GiB, 2^32 blocks), far below the CFRG aead-limits
+ * bound of about 2^36 *blocks* (1 TiB) for an attacker advantage of 2^-57.
+ */
+export const MAX_BYTES_PER_DATA_KEY = 2 ** 36;
 
 export interface DataKeyCacheOptions {
   kms: Kms;
@@ -60,13 +71,15 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
   ): Promise<T> {
     const policy = request.key.cache;
     const maxMessages = effectiveMaxMessages(policy);
+    const maxBytes = effectiveMaxBytes(policy);
     const nowMs = now();
     lru.sweepExpired(nowMs);
 
-    if (!allowsReuse(policy, maxMessages, request.plaintextBytes)) return useOnce(generate(request), use);
+    if (!allowsReuse(policy, maxMessages, maxBytes, request.plaintextBytes))
+      return useOnce(generate(request), use);
 
     const entry = lru.acquire(entryId(request), {
-      isUsable: (cached) => hasRoom(cached, nowMs, maxMessages, policy.maxBytes, request.plaintextBytes),
+      isUsable: (cached) => hasRoom(cached, nowMs, maxMessages, maxBytes, request.plaintextBytes),
       fetch: generate(request),
       now,
       maxAgeMs: policy.maxAgeMs,
@@ -94,9 +107,19 @@ export function effectiveMaxMessages(policy: DataKeyCachePolicy): number {
   return Math.min(policy.maxMessages, MAX_MESSAGES_PER_DATA_KEY);
 }
 
+/** The policy's byte limit, never above the hard cap. */
+export function effectiveMaxBytes(policy: DataKeyCachePolicy): number {
+  return Math.min(policy.maxBytes, MAX_BYTES_PER_DATA_KEY);
+}
+
 /** maxAgeMs 0 or maxMessages 1 mean "a fresh key per message"; so does a message over maxBytes. */
-function allowsReuse(policy: DataKeyCachePolicy, maxMessages: number, plaintextBytes: number): boolean {
-  return policy.maxAgeMs > 0 && maxMessages > 1 && plaintextBytes <= policy.maxBytes;
+function allowsReuse(
+  policy: DataKeyCachePolicy,
+  maxMessages: number,
+  maxBytes: number,
+  plaintextBytes: number,
+): boolean {
+  return policy.maxAgeMs > 0 && maxMessages > 1 && plaintextBytes <= maxBytes;
 }
 
 function hasRoom(

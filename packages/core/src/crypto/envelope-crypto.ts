@@ -52,6 +52,13 @@ export interface EnvelopeKeyRef {
  */
 export type AuthorizeEnvelope = (header: EnvelopeKeyRef) => void;
 
+export interface RewrapResult {
+  envelope: Buffer;
+  keyName: string;
+  fromVersion: number;
+  toVersion: number;
+}
+
 export interface DecryptResult {
   plaintext: Buffer;
   keyName: string;
@@ -142,16 +149,31 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
    * KMS ReEncrypt of the data key to the key's current version; never decrypts the payload. The
    * source version must still be decryptable (a retired version cannot be revived by a rewrap).
    */
-  async function rewrap(input: { envelope: Uint8Array; authorize?: AuthorizeEnvelope }): Promise<{
-    envelope: Buffer;
-    keyName: string;
-    fromVersion: number;
-    toVersion: number;
-  }> {
-    const parsed = parseAndAuthorize(input.envelope, input.authorize);
+  async function rewrap(input: {
+    envelope: Uint8Array;
+    authorize?: AuthorizeEnvelope;
+  }): Promise<RewrapResult> {
+    return rewrapParsed(parseAndAuthorize(input.envelope, input.authorize), false);
+  }
+
+  /**
+   * A rewrap campaign's rewrap: only envelopes below `belowVersion` are moved ("current" for the
+   * rest), and retired versions are moved too, since moving them forward is the point; a disabled
+   * key is still refused.
+   */
+  async function rewrapStored(input: {
+    envelope: Uint8Array;
+    belowVersion: number;
+  }): Promise<RewrapResult | "current"> {
+    const parsed = parseAndAuthorize(input.envelope, undefined);
+    if (parsed.keyVersion >= input.belowVersion) return "current";
+    return rewrapParsed(parsed, true);
+  }
+
+  async function rewrapParsed(parsed: ParsedEnvelope, allowRetired: boolean): Promise<RewrapResult> {
     const { keyName, keyVersion } = parsed;
     const context = decodeContext(parsed.contextBytes);
-    await keys.decryptionKey(keyName, keyVersion);
+    await keys.decryptionKey(keyName, keyVersion, { allowRetired });
     const current = await keys.encryptionKey(keyName);
     const { wrapped } = await kms.reEncrypt({
       wrapped: parsed.wrappedKey,
@@ -167,5 +189,5 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
     };
   }
 
-  return { encrypt, decrypt, decryptStored, rewrap };
+  return { encrypt, decrypt, decryptStored, rewrap, rewrapStored };
 }

@@ -16,9 +16,11 @@ export interface EnvelopeKeyRing {
   encryptionKey(name: string): Promise<EnvelopeKey>;
   /**
    * The hook for key lifecycle: throws CofferError("key_unusable", …, { reason:
-   * "key_version_retired" }) when version < the key's min decryption version.
+   * "key_version_retired" }) when version < the key's min decryption version, unless
+   * `allowRetired` (only a rewrap campaign, moving retired records forward, sets it), and
+   * { reason: "key_disabled" } when the key is disabled.
    */
-  decryptionKey(name: string, version: number): Promise<EnvelopeKey>;
+  decryptionKey(name: string, version: number, options?: { allowRetired?: boolean }): Promise<EnvelopeKey>;
 }
 
 /**

@@ -12,6 +12,8 @@ export const recordSchema = {
     createdAt: { type: "number", required: true, readOnly: true },
     /** The request link a submission came through; absent for records put by a token. */
     requestId: { type: "string", readOnly: true },
+    /** The rewrap campaign that last moved this record to a new key version, if any. */
+    rewrappedBy: { type: "string" },
     /** Epoch seconds; absent means the record never expires. */
     expiresAt: { type: "number" },
   },

@@ -5,10 +5,12 @@ import {
   GenerateDataKeyWithoutPlaintextCommand,
   GetPublicKeyCommand,
   KMSClient,
+  ListKeyRotationsCommand,
   ReEncryptCommand,
+  RotateKeyOnDemandCommand,
 } from "@aws-sdk/client-kms";
 import { CofferError } from "../errors";
-import type { Kms } from "./port";
+import type { KeyRotation, Kms } from "./port";
 
 export interface KmsClientOptions {
   /** Only for the emulator; in AWS the SDK resolves the endpoint (or reads AWS_ENDPOINT_URL_KMS). */
@@ -112,6 +114,27 @@ export function createAwsKms(client: KMSClient): Kms {
       );
       return bytes(out.Plaintext);
     },
+    async rotateKeyOnDemand(keyId) {
+      await call(() => client.send(new RotateKeyOnDemandCommand({ KeyId: keyId })));
+    },
+    async listKeyRotations(keyId) {
+      const rotations: KeyRotation[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await call(() =>
+          client.send(new ListKeyRotationsCommand({ KeyId: keyId, Limit: 1000, Marker: marker })),
+        );
+        for (const rotation of out.Rotations ?? []) {
+          rotations.push({
+            keyMaterialId: rotation.KeyMaterialId ?? "",
+            rotatedAt: rotation.RotationDate?.getTime() ?? 0,
+            type: rotation.RotationType === "AUTOMATIC" ? "AUTOMATIC" : "ON_DEMAND",
+          });
+        }
+        marker = out.Truncated ? out.NextMarker : undefined;
+      } while (marker);
+      return rotations.sort((a, b) => a.rotatedAt - b.rotatedAt);
+    },
   };
 }
 
@@ -155,6 +178,12 @@ export function toCofferError(error: unknown): unknown {
         reason: "key_not_found",
         cause: error,
       });
+    case "LimitExceededException":
+      return new CofferError(
+        "key_unusable",
+        "KMS allows only 10 on-demand rotations per key, and this key has had them all. Rely on its automatic rotation, or move to a new key.",
+        { reason: "kms_rotation_limit", cause: error },
+      );
     case "AccessDeniedException":
       return new CofferError("forbidden", "This service is not allowed to use that key for this operation.", {
         reason: "kms_access_denied",

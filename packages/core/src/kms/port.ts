@@ -49,9 +49,20 @@ export interface Kms {
    * much smaller KMS quota (1,000/s per account and region): throttling is CofferError "rate_limited".
    */
   decryptRsa(request: { keyId: string; wrapped: Uint8Array }): Promise<Buffer>;
+  /** RotateKeyOnDemand; KMS allows ten per key, after which this throws key_unusable/kms_rotation_limit. */
+  rotateKeyOnDemand(keyId: string): Promise<void>;
+  /** Every rotation of the key (on demand and automatic), oldest first. */
+  listKeyRotations(keyId: string): Promise<KeyRotation[]>;
 }
 
 export interface PublicKey {
   spki: Buffer;
   keyArn: string;
+}
+
+export interface KeyRotation {
+  keyMaterialId: string;
+  /** Epoch ms. */
+  rotatedAt: number;
+  type: "ON_DEMAND" | "AUTOMATIC";
 }

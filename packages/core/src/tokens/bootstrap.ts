@@ -7,5 +7,8 @@ import { scopes } from "./caller";
  */
 export async function createFirstAdminToken(tokens: TokenService, options: { force?: boolean } = {}) {
   if (!options.force && (await tokens.hasAny())) return undefined;
-  return tokens.create({ name: "first-admin", scopes: [...scopes] });
+  return tokens.create(
+    { name: "first-admin", scopes: [...scopes] },
+    { tokenId: "system:bootstrap", requestId: "first-admin-token" },
+  );
 }

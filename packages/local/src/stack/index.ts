@@ -7,6 +7,7 @@ import { type Gateway, type GatewayOptions, startGateway } from "../gateway";
 import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../kms";
 import { repoRoot } from "../repo-root";
 import { localAwsEnvironment, sstLinkEnvironment } from "./environment";
+import { startMaintenanceTimer } from "./maintenance";
 
 export interface LocalStackOptions {
   stage?: string;
@@ -17,6 +18,8 @@ export interface LocalStackOptions {
   tableName?: string;
   ports?: { kms?: number; dynamodb?: number; gateway?: number };
   onRequest?: GatewayOptions["onRequest"];
+  /** Run the scheduled key maintenance every this many ms (0: never, the default in tests). */
+  maintenanceIntervalMs?: number;
   /** More functions for the gateway to serve beside the route table's (the benchmark's echo). */
   extraFunctions?: GatewayOptions["functions"];
 }
@@ -86,6 +89,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.extraFunctions ? { functions: { ...functionRoutes, ...options.extraFunctions } } : {}),
     });
     stoppers.push(() => gateway.close());
+
+    if (options.maintenanceIntervalMs) {
+      const maintenance = startMaintenanceTimer({
+        root: repoRoot,
+        intervalMs: options.maintenanceIntervalMs,
+      });
+      stoppers.push(() => maintenance.stop());
+    }
 
     const sealArn = provisioned.seal.arn;
     return { stage, tableName, kms, dynamoEndpoint, dynamoDbLocal: dynamo, gateway, keyArns, sealArn, stop };

@@ -38,8 +38,11 @@ export interface StepOptions {
   pageSize?: number;
   /** Records rewrapped at once within a step. */
   concurrency?: number;
-  /** Test hook: called before each record's write; throwing stops the step there, like a crash. */
-  beforeWrite?: (recordId: string) => void;
+  /**
+   * Test hook, awaited before each record's write: throwing stops the step there, like a crash;
+   * writing the record meanwhile is a concurrent update.
+   */
+  beforeWrite?: (recordId: string) => void | Promise<void>;
 }
 
 type Outcome = "rewrapped" | "alreadyCurrent" | "gone" | { failed: string };
@@ -300,7 +303,7 @@ export function createCampaigns(deps: CampaignDeps) {
       }
       if (moved === "current")
         return record.rewrappedBy === campaign.campaignId ? "rewrapped" : "alreadyCurrent";
-      beforeWrite?.(record.recordId);
+      await beforeWrite?.(record.recordId);
       const written = await replaceRewrappedEnvelope(db, {
         recordId: record.recordId,
         previous: record.envelope,

@@ -7,6 +7,7 @@ import type { EmulatedKms } from "@coffer/testkit/emulated-kms";
 import { startEmulatedKms } from "@coffer/testkit/emulated-kms";
 import { formatTable, verdict, writeSummary } from "./lib/report";
 import type { Figure, Settings, Suite, SuiteContext } from "./lib/suite";
+import { campaignThroughput } from "./suites/campaign";
 import { cryptoVsEsdk } from "./suites/crypto-vs-esdk";
 import { cryptoVsRaw } from "./suites/crypto-vs-raw";
 import { httpEncrypt } from "./suites/http";
@@ -14,7 +15,7 @@ import { kmsCalls } from "./suites/kms-calls";
 import { lambdaBundles } from "./suites/lambda-bundles";
 
 /** Add a suite here. */
-const suites: Suite[] = [cryptoVsRaw, cryptoVsEsdk, kmsCalls, httpEncrypt, lambdaBundles];
+const suites: Suite[] = [cryptoVsRaw, cryptoVsEsdk, kmsCalls, httpEncrypt, lambdaBundles, campaignThroughput];
 
 const QUICK: Settings = { quick: true, repetitions: 9, sliceMs: 60, warmupMs: 300 };
 const FULL: Settings = { quick: false, repetitions: 21, sliceMs: 200, warmupMs: 1_500 };

@@ -5,6 +5,7 @@ import {
   type KmsCapability,
   kmsCapabilitiesOf,
   procedureRoutes,
+  scheduledJobs,
 } from "@coffer/functions/routes";
 import {
   BIN_PURPOSE_CONDITION,
@@ -93,5 +94,17 @@ describe("KMS policies from the route table", () => {
         expect(statement.resources).not.toContain("*");
       }
     }
+  });
+});
+
+describe("the scheduled key maintenance", () => {
+  test("holds ListKeyRotations and ReEncrypt on the data keys, and nothing else", () => {
+    const statements = kmsStatements(scheduledJobs.keyMaintenance.kms, keys);
+    expect(statements.flatMap((s) => s.actions).sort()).toEqual([
+      "kms:ListKeyRotations",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+    ]);
+    expect(new Set(statements.flatMap((s) => s.resources))).toEqual(new Set(keys.data));
   });
 });

@@ -88,8 +88,10 @@ export async function writeAudited(
         throw toDbError(error);
       });
     if (!outcome.canceled) return { chain: event.chain, seq, hash, requestId: event.actor.requestId };
-    const rejected = (outcome.data as { rejected: boolean; code: string }[]).map((item) => item.rejected);
-    if (rejected.slice(0, changeCount).some(Boolean)) throw changeConflict();
+    const codes = (outcome.data as { rejected: boolean; code: string }[]).map((item) => item.code);
+    // The change's own condition failed: the caller says what that means. A change item caught in
+    // a TransactionConflict (another transaction on the same item) is tried again like the head.
+    if (codes.slice(0, changeCount).includes("ConditionalCheckFailed")) throw changeConflict();
     // The audit item or the head lost a race with another append (or was tampered with): retry on
     // a fresh head, and give up if it keeps failing.
   }

@@ -32,6 +32,11 @@ export const keySchema = {
     /** Epoch ms of the newest KMS rotation already turned into a version (the sync's watermark). */
     kmsRotationsSeenAt: { type: "number", required: true },
     activeCampaignId: { type: "string" },
+    /**
+     * Bumped by every change; each change is conditional on the revision it read (optimistic
+     * locking that, unlike a timestamp, cannot repeat within a millisecond).
+     */
+    revision: { type: "number", required: true },
     createdAt: { type: "number", required: true, readOnly: true },
     updatedAt: { type: "number", required: true },
   },

@@ -116,10 +116,10 @@ export function createCampaigns(deps: CampaignDeps) {
         campaigns.create(campaign).commit(),
         keys
           .patch({ keyName: key.keyName })
-          .set({ activeCampaignId: campaign.campaignId, updatedAt: now })
+          .set({ activeCampaignId: campaign.campaignId, updatedAt: now, revision: key.revision + 1 })
           .where(
             (attr, op) =>
-              `${op.eq(attr.updatedAt, key.updatedAt)} AND ${op.eq(attr.currentVersion, campaign.targetVersion)}`,
+              `${op.eq(attr.revision, key.revision)} AND ${op.eq(attr.currentVersion, campaign.targetVersion)}`,
           )
           .commit(),
       ],
@@ -260,6 +260,7 @@ export function createCampaigns(deps: CampaignDeps) {
         keys
           .patch({ keyName: next.keyName })
           .set({ updatedAt: now, ...(raise ? { minDecryptionVersion: next.targetVersion } : {}) })
+          .add({ revision: 1 })
           .remove(["activeCampaignId"])
           .where((attr, op) =>
             raise

@@ -20,93 +20,100 @@ const outcomeOf = (promise: Promise<unknown>) =>
 
 async function runCampaign(instance: ReturnType<typeof lifecycleInstance>, campaignId: string) {
   for (let i = 0; i < 100; i++) {
-    const state = await instance.campaigns.step(campaignId, { pageSize: 7 });
+    // Small pages, so that the campaign takes several checkpointed steps.
+    const state = await instance.campaigns.step(campaignId, { pageSize: 25 });
     if (state.status === "completed") return state;
   }
   throw new Error("campaign did not finish");
 }
 
-test("rotate, retire version 1, rewrap every stored record, then a campaign raises the minimum by itself", async () => {
-  const clock = tableClock();
-  const admin = lifecycleInstance({ db: parts.table.db, kms: parts.kms, clock });
-  const { crypto, records, lifecycle, campaigns } = admin;
-  const context = { tenant: "acme" };
+test(
+  "rotate, retire version 1, rewrap every stored record, then a campaign raises the minimum by itself",
+  { timeout: 120_000 },
+  async () => {
+    const clock = tableClock();
+    const admin = lifecycleInstance({ db: parts.table.db, kms: parts.kms, clock });
+    const { crypto, records, lifecycle, campaigns } = admin;
+    const context = { tenant: "acme" };
 
-  const oldEnvelope = await crypto.encrypt({ keyName: "default", plaintext: text("v1 secret"), context });
-  expect(inspectEnvelope(oldEnvelope).keyVersion).toBe(1);
-  const stored = [];
-  for (let i = 0; i < 20; i++)
-    stored.push(await records.put({ keyName: "default", plaintext: text(`record ${i}`), context }, caller));
+    const oldEnvelope = await crypto.encrypt({ keyName: "default", plaintext: text("v1 secret"), context });
+    expect(inspectEnvelope(oldEnvelope).keyVersion).toBe(1);
+    const stored = [];
+    for (let i = 0; i < 20; i++)
+      stored.push(await records.put({ keyName: "default", plaintext: text(`record ${i}`), context }, caller));
 
-  const rotated = await lifecycle.rotate({ keyName: "default" }, testActor);
-  expect(rotated.currentVersion).toBe(2);
-  expect(rotated.versions.at(-1)).toMatchObject({
-    version: 2,
-    source: "on_demand",
-    kmsKeyMaterialId: expect.any(String),
-  });
-
-  const newEnvelope = await crypto.encrypt({ keyName: "default", plaintext: text("v2 secret"), context });
-  expect(inspectEnvelope(newEnvelope).keyVersion).toBe(2);
-  expect((await crypto.decrypt({ envelope: oldEnvelope, context })).plaintext.toString()).toBe("v1 secret");
-  expect((await crypto.decrypt({ envelope: newEnvelope, context })).plaintext.toString()).toBe("v2 secret");
-
-  expect(
-    await outcomeOf(
-      lifecycle.setMinDecryptionVersion({ keyName: "default", minDecryptionVersion: 3 }, testActor),
-    ),
-  ).toBe("invalid:min_version_above_current");
-  await lifecycle.setMinDecryptionVersion({ keyName: "default", minDecryptionVersion: 2 }, testActor);
-  parts.kms.emulator.resetCounts();
-  expect(await outcomeOf(crypto.decrypt({ envelope: oldEnvelope, context }))).toBe(
-    "key_unusable:key_version_retired",
-  );
-  expect(await outcomeOf(records.get({ recordId: stored[0]!.recordId }, caller))).toBe(
-    "key_unusable:key_version_retired",
-  );
-  expect(await outcomeOf(crypto.rewrap({ envelope: oldEnvelope }))).toBe("key_unusable:key_version_retired");
-  expect(parts.kms.emulator.requestCounts()).toEqual({}); // refused before any KMS call
-
-  // A campaign moves the stored version-1 records (the minimum stays where it is: no auto-raise).
-  const started = await campaigns.start({ keyName: "default" }, testActor);
-  expect(started).toMatchObject({ targetVersion: 2, status: "counting" });
-  clock.advance(1_000); // the ring's bound, after which no instance writes version 1
-  const finished = await runCampaign(admin, started.campaignId);
-  expect(finished).toMatchObject({
-    status: "completed",
-    total: 20,
-    rewrapped: 20,
-    failures: 0,
-    minRaised: false,
-  });
-  expect(parts.kms.calls("ReEncrypt")).toBe(20);
-  expect(parts.kms.calls("Decrypt")).toBe(0); // never a payload, never a data key in the clear
-  for (const [i, record] of stored.entries()) {
-    const opened = await records.get({ recordId: record.recordId }, caller);
-    expect({
-      version: opened.keyVersion,
-      text: Buffer.from(opened.plaintext, "base64url").toString(),
-    }).toEqual({
+    const rotated = await lifecycle.rotate({ keyName: "default" }, testActor);
+    expect(rotated.currentVersion).toBe(2);
+    expect(rotated.versions.at(-1)).toMatchObject({
       version: 2,
-      text: `record ${i}`,
+      source: "on_demand",
+      kmsKeyMaterialId: expect.any(String),
     });
-  }
 
-  // Rotate again; the auto-raise campaign lifts the minimum to 3 when it completes cleanly.
-  await lifecycle.rotate({ keyName: "default" }, testActor);
-  const auto = await campaigns.start({ keyName: "default", raiseMinOnCompletion: true }, testActor);
-  expect(await outcomeOf(campaigns.start({ keyName: "default" }, testActor))).toBe(
-    "conflict:campaign_running",
-  );
-  clock.advance(1_000);
-  expect(await runCampaign(admin, auto.campaignId)).toMatchObject({ rewrapped: 20, minRaised: true });
-  const [key] = (await lifecycle.list()).keys.filter((k) => k.keyName === "default");
-  expect(key).toMatchObject({ currentVersion: 3, minDecryptionVersion: 3, activeCampaignId: null });
-  expect(await outcomeOf(crypto.decrypt({ envelope: newEnvelope, context }))).toBe(
-    "key_unusable:key_version_retired",
-  );
-  expect((await records.get({ recordId: stored[5]!.recordId }, caller)).keyVersion).toBe(3);
-});
+    const newEnvelope = await crypto.encrypt({ keyName: "default", plaintext: text("v2 secret"), context });
+    expect(inspectEnvelope(newEnvelope).keyVersion).toBe(2);
+    expect((await crypto.decrypt({ envelope: oldEnvelope, context })).plaintext.toString()).toBe("v1 secret");
+    expect((await crypto.decrypt({ envelope: newEnvelope, context })).plaintext.toString()).toBe("v2 secret");
+
+    expect(
+      await outcomeOf(
+        lifecycle.setMinDecryptionVersion({ keyName: "default", minDecryptionVersion: 3 }, testActor),
+      ),
+    ).toBe("invalid:min_version_above_current");
+    await lifecycle.setMinDecryptionVersion({ keyName: "default", minDecryptionVersion: 2 }, testActor);
+    parts.kms.emulator.resetCounts();
+    expect(await outcomeOf(crypto.decrypt({ envelope: oldEnvelope, context }))).toBe(
+      "key_unusable:key_version_retired",
+    );
+    expect(await outcomeOf(records.get({ recordId: stored[0]!.recordId }, caller))).toBe(
+      "key_unusable:key_version_retired",
+    );
+    expect(await outcomeOf(crypto.rewrap({ envelope: oldEnvelope }))).toBe(
+      "key_unusable:key_version_retired",
+    );
+    expect(parts.kms.emulator.requestCounts()).toEqual({}); // refused before any KMS call
+
+    // A campaign moves the stored version-1 records (the minimum stays where it is: no auto-raise).
+    const started = await campaigns.start({ keyName: "default" }, testActor);
+    expect(started).toMatchObject({ targetVersion: 2, status: "counting" });
+    clock.advance(1_000); // the ring's bound, after which no instance writes version 1
+    const finished = await runCampaign(admin, started.campaignId);
+    expect(finished).toMatchObject({
+      status: "completed",
+      total: 20,
+      rewrapped: 20,
+      failures: 0,
+      minRaised: false,
+    });
+    expect(parts.kms.calls("ReEncrypt")).toBe(20);
+    expect(parts.kms.calls("Decrypt")).toBe(0); // never a payload, never a data key in the clear
+    for (const [i, record] of stored.entries()) {
+      const opened = await records.get({ recordId: record.recordId }, caller);
+      expect({
+        version: opened.keyVersion,
+        text: Buffer.from(opened.plaintext, "base64url").toString(),
+      }).toEqual({
+        version: 2,
+        text: `record ${i}`,
+      });
+    }
+
+    // Rotate again; the auto-raise campaign lifts the minimum to 3 when it completes cleanly.
+    await lifecycle.rotate({ keyName: "default" }, testActor);
+    const auto = await campaigns.start({ keyName: "default", raiseMinOnCompletion: true }, testActor);
+    expect(await outcomeOf(campaigns.start({ keyName: "default" }, testActor))).toBe(
+      "conflict:campaign_running",
+    );
+    clock.advance(1_000);
+    expect(await runCampaign(admin, auto.campaignId)).toMatchObject({ rewrapped: 20, minRaised: true });
+    const [key] = (await lifecycle.list()).keys.filter((k) => k.keyName === "default");
+    expect(key).toMatchObject({ currentVersion: 3, minDecryptionVersion: 3, activeCampaignId: null });
+    expect(await outcomeOf(crypto.decrypt({ envelope: newEnvelope, context }))).toBe(
+      "key_unusable:key_version_retired",
+    );
+    expect((await records.get({ recordId: stored[5]!.recordId }, caller)).keyVersion).toBe(3);
+  },
+);
 
 test("disable reaches a second, already-warm instance within the ring's bound, caches included; enable restores", async () => {
   const clock = tableClock();

@@ -82,6 +82,7 @@ export function createKeyLifecycle(deps: KeyLifecycleDeps) {
       ...initialKeyState,
       versions: [{ version: 1, createdAt: now, source: "initial" }],
       kmsRotationsSeenAt: now,
+      revision: 0,
       createdAt: now,
       updatedAt: now,
     };
@@ -106,16 +107,16 @@ export function createKeyLifecycle(deps: KeyLifecycleDeps) {
       ({ key }) => [
         key
           .patch({ keyName: item.keyName })
-          .set({ ...set, updatedAt: at })
+          .set({ ...set, updatedAt: at, revision: item.revision + 1 })
           // Every change is made against the item as read: a concurrent change loses, never merges.
-          .where((attr, op) => `${op.eq(attr.updatedAt, item.updatedAt)}`)
+          .where((attr, op) => op.eq(attr.revision, item.revision))
           .commit(),
       ],
       conflict,
     );
     deps.onAuditAppended?.(head);
     ring.invalidate(item.keyName);
-    return summarize({ ...item, ...set, updatedAt: at });
+    return summarize({ ...item, ...set, updatedAt: at, revision: item.revision + 1 });
   }
 
   const changedMeanwhile = () =>

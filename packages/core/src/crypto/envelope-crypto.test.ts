@@ -248,3 +248,35 @@ describe("envelope crypto", () => {
     });
   });
 });
+
+describe("rewrap reads the header like every other path (issue 13, finding 5)", () => {
+  test("a header context with a reserved entry is refused before any KMS call", async () => {
+    const envelope = await service().encrypt({
+      keyName: "default",
+      plaintext: text("x"),
+      context: { "xoffer:key": "default" },
+    });
+    const edited = Buffer.from(envelope);
+    const at = edited.indexOf("xoffer:key");
+    edited[at] = "c".charCodeAt(0); // the header now claims { "coffer:key": "default" }
+    kms.emulator.resetCounts();
+    expect(await reasonOf(service(versionedRing(2)).rewrap({ envelope: edited }))).toBe(
+      "invalid/envelope_malformed",
+    );
+    expect(kms.emulator.requestCounts()).toEqual({});
+  });
+
+  test("names the source key to KMS, so a blob of another key is refused", async () => {
+    const envelope = await service().encrypt({ keyName: "default", plaintext: text("x"), context });
+    const other = await kms.ring.encryptionKey("bins");
+    const ring: EnvelopeKeyRing = {
+      encryptionKey: async (name) => ({ ...(await kms.ring.encryptionKey(name)), version: 2 }),
+      // The version the envelope names resolves to another KMS key: KMS must be told, and refuse.
+      decryptionKey: async (name, version) => ({
+        ...(await kms.ring.decryptionKey(name, version)),
+        kmsKeyId: other.kmsKeyId,
+      }),
+    };
+    expect(await reasonOf(service(ring).rewrap({ envelope }))).toBe("invalid/wrong_key");
+  });
+});

@@ -173,10 +173,12 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
   async function rewrapParsed(parsed: ParsedEnvelope, allowRetired: boolean): Promise<RewrapResult> {
     const { keyName, keyVersion } = parsed;
     const context = decodeContext(parsed.contextBytes);
-    await keys.decryptionKey(keyName, keyVersion, { allowRetired });
+    const source = await keys.decryptionKey(keyName, keyVersion, { allowRetired });
     const current = await keys.encryptionKey(keyName);
     const { wrapped } = await kms.reEncrypt({
       wrapped: parsed.wrappedKey,
+      // Named, so KMS refuses a wrapped key of any other key instead of using whatever the blob says.
+      fromKeyId: source.kmsKeyId,
       context: kmsContextFor(keyName, keyVersion, context),
       toKeyId: current.kmsKeyId,
       toContext: kmsContextFor(keyName, current.version, context),

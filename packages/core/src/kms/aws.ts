@@ -81,11 +81,12 @@ export function createAwsKms(client: KMSClient): Kms {
       );
       return bytes(out.Plaintext);
     },
-    async reEncrypt({ wrapped, context, toKeyId, toContext = context }) {
+    async reEncrypt({ wrapped, context, fromKeyId, toKeyId, toContext = context }) {
       const out = await call(() =>
         client.send(
           new ReEncryptCommand({
             CiphertextBlob: wrapped,
+            SourceKeyId: fromKeyId,
             SourceEncryptionContext: { ...context },
             DestinationKeyId: toKeyId,
             DestinationEncryptionContext: { ...toContext },

@@ -33,11 +33,13 @@ export interface Kms {
   decrypt(request: { wrapped: Uint8Array; context: EncryptionContext; keyId?: string }): Promise<Buffer>;
   /**
    * Re-wraps under the destination key's current material without exposing the data key.
-   * `toContext` (default: `context`) is the destination encryption context.
+   * `toContext` (default: `context`) is the destination encryption context; `fromKeyId` names the
+   * key the blob must belong to (KMS answers IncorrectKeyException otherwise).
    */
   reEncrypt(request: {
     wrapped: Uint8Array;
     context: EncryptionContext;
+    fromKeyId: string;
     toKeyId: string;
     toContext?: EncryptionContext;
   }): Promise<WrappedDataKey>;

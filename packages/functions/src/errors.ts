@@ -1,5 +1,6 @@
 import { type TRPCDefaultErrorShape, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { limits } from "@coffer/core/config";
 import { CofferError, type ErrorKind } from "@coffer/core/errors";
 
 // The one place where domain errors become tRPC codes. The table is exhaustive: a new ErrorKind
@@ -48,14 +49,27 @@ interface FormatInput {
   error: TRPCError;
 }
 
+// tRPC's own refusal of a batch over the handler's maxBatchSize, said the way ours are.
+const TRPC_BATCH_TOO_LARGE = "Batch call exceeds maximum size";
+const tooManyCalls = new CofferError(
+  "invalid",
+  `One request may carry at most ${limits.maxCallsPerRequest} calls. Split the batch (the client's maxItems).`,
+  { reason: "request_too_many_calls", details: { maxCalls: limits.maxCallsPerRequest } },
+);
+
 export function formatError({ shape, error }: FormatInput) {
   const issues = error.code === "BAD_REQUEST" ? inputIssues(error.cause) : undefined;
-  const cause = error.cause instanceof CofferError ? error.cause : undefined;
+  const cause =
+    error.cause instanceof CofferError
+      ? error.cause
+      : error.code === "BAD_REQUEST" && error.message === TRPC_BATCH_TOO_LARGE
+        ? tooManyCalls
+        : undefined;
   const message = issues?.length
     ? `Invalid input at "${issues[0]!.path || "(root)"}": ${issues[0]!.message}`
     : error.code === "INTERNAL_SERVER_ERROR"
       ? UNEXPECTED_MESSAGE
-      : shape.message;
+      : (cause?.message ?? shape.message);
   return {
     message,
     code: shape.code,

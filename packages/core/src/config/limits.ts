@@ -33,6 +33,16 @@ export const limits = {
   maxContextBytes: 4 * KiB,
   /** The local gateway refuses larger request bodies with 413, as API Gateway + Lambda do. */
   maxRequestBodyBytes: 6 * MiB,
+  /**
+   * What one HTTP request may ask for, checked by the handlers before any work (issue 13): at most
+   * this many tRPC calls in a batch, this many items across them (a batch procedure counts its
+   * items), this many body bytes, and an estimated answer within Lambda's 6 MiB response limit.
+   * 5.75 MiB leaves room for a single 4 MiB encrypt (5.6 MB of base64url and JSON) and its answer.
+   */
+  maxCallsPerRequest: 20,
+  maxItemsPerRequest: 100,
+  maxRequestBytes: 5.75 * MiB,
+  maxResponseBytes: 5.75 * MiB,
   /** Secure bins (DESIGN §6). A KMS ciphertext blob for a 256-bit data key is ~184 bytes. */
   maxBinWrappedKeyBytes: 1 * KiB,
   minBinExpirySeconds: 5 * 60,

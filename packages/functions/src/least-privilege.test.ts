@@ -152,6 +152,10 @@ const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = 
     });
     return () => client.records.get.query({ recordId });
   },
+  "records.list": async () => {
+    await client.records.put.mutate({ keyName: "default", plaintext: b64("x") });
+    return () => client.records.list.query({ limit: 5 });
+  },
   "records.delete": async () => {
     const { recordId } = await client.records.put.mutate({ keyName: "default", plaintext: b64("x") });
     return () => client.records.delete.mutate({ recordId });

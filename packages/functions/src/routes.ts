@@ -69,6 +69,7 @@ export const procedureRoutes = {
   "records.put": { fn: "api", kms: ["generateDataKey"] },
   "records.get": { fn: "decrypt", kms: ["decryptDataKey"] },
   "records.delete": { fn: "api", kms: [] },
+  "records.list": { fn: "decrypt", kms: [] },
   "admin.tokens.create": { fn: "api", kms: [] },
   "admin.tokens.list": { fn: "api", kms: [] },
   "admin.tokens.revoke": { fn: "api", kms: [] },

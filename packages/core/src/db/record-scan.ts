@@ -8,6 +8,8 @@ import type { Db } from "./service";
 // holds), and a rewrap write that is conditional on the envelope it replaces.
 
 export interface ScannedRecord {
+  /** Part of the record's key (records belong to a namespace). */
+  namespace: string;
   recordId: string;
   envelope: Uint8Array;
   rewrappedBy: string | undefined;
@@ -37,17 +39,23 @@ export async function scanRecordsOfKey(
           "#keyName": "keyName",
           ...(input.countOnly
             ? {}
-            : { "#recordId": "recordId", "#envelope": "envelope", "#by": "rewrappedBy" }),
+            : {
+                "#namespace": "namespace",
+                "#recordId": "recordId",
+                "#envelope": "envelope",
+                "#by": "rewrappedBy",
+              }),
         },
         ExpressionAttributeValues: { ":record": "record", ":keyName": input.keyName },
         ...(input.countOnly
           ? { Select: "COUNT" as const }
-          : { ProjectionExpression: "#recordId, #envelope, #by" }),
+          : { ProjectionExpression: "#namespace, #recordId, #envelope, #by" }),
         ...(input.cursor ? { ExclusiveStartKey: JSON.parse(input.cursor) as Record<string, unknown> } : {}),
       }),
     ),
   );
   const records = (out.Items ?? []).map((item) => ({
+    namespace: item.namespace as string,
     recordId: item.recordId as string,
     envelope: item.envelope as Uint8Array,
     rewrappedBy: item.rewrappedBy as string | undefined,
@@ -65,11 +73,17 @@ export async function scanRecordsOfKey(
  */
 export async function replaceRewrappedEnvelope(
   db: Db,
-  input: { recordId: string; previous: Uint8Array; envelope: Uint8Array; campaignId: string },
+  input: {
+    namespace: string;
+    recordId: string;
+    previous: Uint8Array;
+    envelope: Uint8Array;
+    campaignId: string;
+  },
 ): Promise<boolean> {
   const written = await unlessConditionFails(
     db.entities.record
-      .patch({ recordId: input.recordId })
+      .patch({ namespace: input.namespace, recordId: input.recordId })
       .set({ envelope: input.envelope, rewrappedBy: input.campaignId })
       .where((record, op) => op.eq(record.envelope, input.previous))
       .go({ response: "none" }),
@@ -78,9 +92,12 @@ export async function replaceRewrappedEnvelope(
 }
 
 /** A record's envelope and marker, read consistently (after a lost condition). */
-export async function readRecordEnvelope(db: Db, recordId: string): Promise<ScannedRecord | undefined> {
-  const { data } = await guard(db.entities.record.get({ recordId }).go({ consistent: true }));
+export async function readRecordEnvelope(
+  db: Db,
+  { namespace, recordId }: { namespace: string; recordId: string },
+): Promise<ScannedRecord | undefined> {
+  const { data } = await guard(db.entities.record.get({ namespace, recordId }).go({ consistent: true }));
   return data
-    ? { recordId, envelope: data.envelope as Uint8Array, rewrappedBy: data.rewrappedBy }
+    ? { namespace, recordId, envelope: data.envelope as Uint8Array, rewrappedBy: data.rewrappedBy }
     : undefined;
 }

@@ -306,6 +306,7 @@ export function createCampaigns(deps: CampaignDeps) {
         return record.rewrappedBy === campaign.campaignId ? "rewrapped" : "alreadyCurrent";
       await beforeWrite?.(record.recordId);
       const written = await replaceRewrappedEnvelope(db, {
+        namespace: record.namespace,
         recordId: record.recordId,
         previous: record.envelope,
         envelope: moved.envelope,
@@ -313,7 +314,7 @@ export function createCampaigns(deps: CampaignDeps) {
       });
       if (written) return "rewrapped";
       // Changed or deleted since the page was read: its change stands; look at it again.
-      record = await readRecordEnvelope(db, record.recordId);
+      record = await readRecordEnvelope(db, record);
     }
     return record ? { failed: "record_kept_changing" } : "gone";
   }

@@ -10,7 +10,7 @@ import {
   writeAudited,
 } from "../db";
 import { CofferError } from "../errors";
-import type { Caller, Scope } from "./caller";
+import { type Caller, DEFAULT_NAMESPACE, type Scope } from "./caller";
 import type { CreateTokenInput, ListTokensInput, RevokeTokenInput } from "./schemas";
 import { mintToken, parseToken, secretMatches } from "./secret";
 
@@ -33,6 +33,7 @@ export const SYSTEM_ACTOR: AuditActor = { tokenId: "system", requestId: "direct"
 export interface TokenSummary {
   tokenId: string;
   name: string;
+  namespace: string;
   scopes: Scope[];
   keyNames: string[] | null;
   createdAt: number;
@@ -61,6 +62,7 @@ export function createTokenService({ db, clock, cacheMs = 1_000, onAuditAppended
   const summarize = (item: TokenItem): TokenSummary => ({
     tokenId: item.tokenId,
     name: item.name,
+    namespace: item.namespace ?? DEFAULT_NAMESPACE,
     scopes: item.scopes as Scope[],
     keyNames: item.keyNames ?? null,
     createdAt: item.createdAt,
@@ -83,6 +85,7 @@ export function createTokenService({ db, clock, cacheMs = 1_000, onAuditAppended
     const item = {
       tokenId,
       name: input.name,
+      namespace: input.namespace ?? DEFAULT_NAMESPACE,
       secretHash,
       scopes: [...new Set(input.scopes)],
       ...(input.keyNames ? { keyNames: [...new Set(input.keyNames)] } : {}),
@@ -177,6 +180,7 @@ export function createTokenService({ db, clock, cacheMs = 1_000, onAuditAppended
     if (!verified.has(item.tokenId)) verified.set(item.tokenId, item);
     return {
       tokenId: item.tokenId,
+      namespace: item.namespace ?? DEFAULT_NAMESPACE,
       scopes: item.scopes as Scope[],
       ...(item.keyNames ? { keyNames: item.keyNames } : {}),
     };

@@ -1,10 +1,11 @@
 // `npm run local`: the whole stack on this machine, with its state kept under .coffer/.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "@coffer/core/clock";
 import { connectDb } from "@coffer/core/db";
 import { createFirstAdminToken, createTokenService } from "@coffer/core/tokens";
 import { repoRoot } from "./repo-root";
+import { secureFile, secureStateDir } from "./state-dir";
 import { startLocalStack } from "./stack";
 import { startWebDevServer } from "./web-dev-server";
 
@@ -15,7 +16,7 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
 const stateDir = process.env.COFFER_STATE_DIR ?? join(repoRoot, ".coffer");
 
 async function main() {
-  mkdirSync(stateDir, { recursive: true });
+  secureStateDir(stateDir);
   const stack = await startLocalStack({
     stateDir,
     ports: {
@@ -34,7 +35,7 @@ async function main() {
       "Coffer is running locally (stage: local).",
       `  web:          ${web.url}`,
       `  api gateway:  ${stack.gateway.url}`,
-      `  KMS emulator: ${stack.kms.url}`,
+      `  KMS emulator: ${stack.kms.url}   (control routes: header X-Coffer-Control: ${stack.kms.controlSecret})`,
       `  DynamoDB:     ${stack.dynamoEndpoint} (table ${stack.tableName})`,
       adminToken.created
         ? `Admin token (first start; also saved to ${adminToken.file}):\n  ${adminToken.token}`
@@ -70,8 +71,10 @@ async function ensureAdminToken(endpoint: string, table: string) {
     const created = await createFirstAdminToken(tokens);
     if (created) {
       writeFileSync(file, `${created.token}\n`, { mode: 0o600 });
+      secureFile(file); // writeFileSync's mode applies only to a file it creates
       return { created: true as const, token: created.token, file };
     }
+    secureFile(file);
     return { created: false, file };
   } finally {
     dynamo.destroy();

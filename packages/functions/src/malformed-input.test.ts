@@ -16,6 +16,7 @@ const documentedCodes = new Set([
   "CONFLICT",
   "PRECONDITION_FAILED",
   "TOO_MANY_REQUESTS",
+  "PAYLOAD_TOO_LARGE",
 ]);
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;

@@ -97,34 +97,6 @@ describe("batching within limits (finding 1)", () => {
     expect(answer.status).toBe(413);
     expect(answer.errors[0]).toMatchObject({ code: "PAYLOAD_TOO_LARGE", reason: "request_too_large" });
   });
-
-  test("@coffer/client never builds an over-limit request: large inputs go alone, batches are split", async () => {
-    const seen: { bytes: number; calls: number }[] = [];
-    const client = createCofferClient({
-      url: stack.gateway.url,
-      token,
-      fetch: async (url, init) => {
-        const path = new URL(String(url)).pathname.split("/").pop()!;
-        seen.push({ bytes: Buffer.byteLength(String(init?.body ?? "")), calls: path.split(",").length });
-        return fetch(url, init);
-      },
-    });
-    const big = Buffer.alloc(Math.floor(2.5 * 1024 * 1024), 1).toString("base64url");
-    const small = Array.from({ length: 45 }, (_, i) =>
-      client.crypto.encrypt.mutate({ keyName: "default", plaintext: "aGk", context: { i: String(i) } }),
-    );
-    const batch = { items: Array.from({ length: limits.maxBatchItems }, () => item) };
-    const results = await Promise.all([
-      client.crypto.encrypt.mutate({ keyName: "default", plaintext: big }),
-      client.crypto.encrypt.mutate({ keyName: "default", plaintext: big }),
-      client.crypto.encryptBatch.mutate(batch),
-      client.crypto.encryptBatch.mutate(batch),
-      ...small,
-    ]);
-    expect(results).toHaveLength(49);
-    expect(Math.max(...seen.map((s) => s.calls))).toBeLessThanOrEqual(limits.maxCallsPerRequest);
-    expect(Math.max(...seen.map((s) => s.bytes))).toBeLessThanOrEqual(limits.maxRequestBytes);
-  });
 });
 
 describe("exact input (findings 2 and 4)", () => {
@@ -155,5 +127,37 @@ describe("exact input (findings 2 and 4)", () => {
       '{"keyName":"default","plaintext":"aGk","context":{"a":"1","b":"1"}}',
     );
     expect(fine.status).toBe(200);
+  });
+});
+
+// Last in the file: on a loaded machine its large requests can still be retrying KMS calls after it
+// ends, which would show in the other tests' KMS request counts.
+describe("the client (finding 1)", () => {
+  test("@coffer/client never builds an over-limit request: large inputs go alone, batches are split", async () => {
+    const seen: { bytes: number; calls: number }[] = [];
+    const client = createCofferClient({
+      url: stack.gateway.url,
+      token,
+      fetch: async (url, init) => {
+        const path = new URL(String(url)).pathname.split("/").pop()!;
+        seen.push({ bytes: Buffer.byteLength(String(init?.body ?? "")), calls: path.split(",").length });
+        return fetch(url, init);
+      },
+    });
+    const big = Buffer.alloc(Math.floor(2.5 * 1024 * 1024), 1).toString("base64url");
+    const small = Array.from({ length: 45 }, (_, i) =>
+      client.crypto.encrypt.mutate({ keyName: "default", plaintext: "aGk", context: { i: String(i) } }),
+    );
+    const batch = { items: Array.from({ length: limits.maxBatchItems }, () => item) };
+    const results = await Promise.all([
+      client.crypto.encrypt.mutate({ keyName: "default", plaintext: big }),
+      client.crypto.encrypt.mutate({ keyName: "default", plaintext: big }),
+      client.crypto.encryptBatch.mutate(batch),
+      client.crypto.encryptBatch.mutate(batch),
+      ...small,
+    ]);
+    expect(results).toHaveLength(49);
+    expect(Math.max(...seen.map((s) => s.calls))).toBeLessThanOrEqual(limits.maxCallsPerRequest);
+    expect(Math.max(...seen.map((s) => s.bytes))).toBeLessThanOrEqual(limits.maxRequestBytes);
   });
 });

@@ -18,11 +18,14 @@ const answerBytesOf: Readonly<Record<string, number>> = {
   "records.get": recordAnswerBytes,
 };
 
-/** How many items a call counts for: its items for a batch procedure, else one. */
+/**
+ * How many items a call counts for: its items for a batch procedure, else one. A single batch over
+ * its own cap counts as full, so that its schema refuses it with the field's path.
+ */
 export function itemsOf(path: string, input: unknown): number {
   if (!batchProcedures.includes(path)) return 1;
   const items = (input as { items?: unknown } | null | undefined)?.items;
-  return Array.isArray(items) ? Math.max(items.length, 1) : 1;
+  return Array.isArray(items) ? Math.min(Math.max(items.length, 1), limits.maxBatchItems) : 1;
 }
 
 /** An upper estimate of the answer: what came in (an answer can echo it), plus each item's allowance. */

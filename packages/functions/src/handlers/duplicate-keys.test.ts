@@ -28,7 +28,9 @@ test("agrees with JSON.parse on any JSON value: a repeat is found exactly when p
   const text: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
     value: fc.oneof(
       { depthSize: "small" },
-      fc.string({ maxLength: 4 }).map((s) => JSON.stringify(s)),
+      // Values without quotes, colons or backslashes, so that the oracle's regex below cannot
+      // mistake a value for a key; the keys carry the escapes.
+      fc.stringMatching(/^[a-z ,{}[\]]{0,4}$/).map((s) => JSON.stringify(s)),
       fc.integer().map(String),
       fc.array(tie("value"), { maxLength: 3 }).map((items) => `[${items.join(",")}]`),
       fc

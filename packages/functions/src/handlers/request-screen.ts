@@ -41,8 +41,10 @@ export async function screenRequest({ body, calls }: { body: string; calls: read
   for (const call of calls) {
     try {
       inputs.push(await call.getRawInput());
-    } catch {
-      // tRPC would answer BAD_REQUEST with JSON.parse's message, which quotes the body.
+    } catch (error) {
+      // tRPC would answer BAD_REQUEST with JSON.parse's message, which quotes the body. Its other
+      // refusals here (a batch whose input is not an object) quote nothing and stand as they are.
+      if (!(error instanceof TRPCError && error.cause instanceof SyntaxError)) throw error;
       throw refuse("PARSE_ERROR", "The request body is not valid JSON. Send a JSON object.", "body_not_json");
     }
   }

@@ -32,7 +32,14 @@ export const campaignThroughput: Suite = {
           plaintext: Buffer.from(`record ${i}`),
           context: { tenant: `t${i % 10}` },
         });
-        items.push({ recordId: `b${i}`, keyName: "pii", envelope, sizeBytes: 9, createdAt: 1 });
+        items.push({
+          namespace: "bench",
+          recordId: `b${i}`,
+          keyName: "pii",
+          envelope,
+          sizeBytes: 9,
+          createdAt: 1,
+        });
       }
       await db.entities.record.put(items).go({ concurrency: 4 });
       await instance.lifecycle.rotate({ keyName: "pii" }, testActor);

@@ -320,7 +320,11 @@ test("a cold instance fetches the seal key's public half, and opens sealed input
     const services = createServices(portsFromEnvironment());
     observed = [];
     if (path === "crypto.openSealed") await services.sealed.openOnce(sealed);
-    else await services.drops.put({ keyName: "default", sealed }, { tokenId: "cold", scopes: ["drop"] });
+    else
+      await services.drops.put(
+        { keyName: "default", sealed },
+        { tokenId: "cold", namespace: "default", scopes: ["drop"] },
+      );
     const actions = observed.flatMap((request) => request.actions);
     expect(actions).toContain("kms:GetPublicKey");
     expect(actions).toContain("kms:Decrypt");

@@ -51,6 +51,7 @@ test(
         context,
       });
       items.push({
+        namespace: "default",
         recordId: `r${String(i).padStart(20, "0")}x`,
         keyName: "default",
         envelope,
@@ -80,7 +81,7 @@ test(
           plaintext: Buffer.from("updated meanwhile"),
           context,
         });
-        await parts.table.db.entities.record.patch({ recordId }).set({ envelope }).go();
+        await parts.table.db.entities.record.patch({ namespace: "default", recordId }).set({ envelope }).go();
       }
     };
 
@@ -120,7 +121,7 @@ test(
     expect(Object.fromEntries(versions)).toEqual({ 2: RECORDS });
 
     const reader = lifecycleInstance({ db: parts.table.db, kms: parts.kms, clock });
-    const caller = { tokenId: "t", scopes: ["decrypt" as const] };
+    const caller = { tokenId: "t", namespace: "default", scopes: ["decrypt" as const] };
     const updatedRecord = await reader.records.get({ recordId: updatedId }, caller);
     expect(Buffer.from(updatedRecord.plaintext, "base64url").toString()).toBe("updated meanwhile");
     for (let n = 0; n < 200; n++) {

@@ -10,7 +10,11 @@ import { isCofferError } from "../errors";
 import type { Caller } from "../tokens";
 
 const parts = useTableAndKms();
-const caller: Caller = { tokenId: "t-app", scopes: ["encrypt", "decrypt", "rewrap", "datakey"] };
+const caller: Caller = {
+  tokenId: "t-app",
+  namespace: "default",
+  scopes: ["encrypt", "decrypt", "rewrap", "datakey"],
+};
 const text = (value: string) => Buffer.from(value);
 const outcomeOf = (promise: Promise<unknown>) =>
   promise.then(

@@ -1,5 +1,5 @@
-// Sealing and opening one envelope with a data key already in hand. No KMS, no cache: this is the
-// part the test vectors pin down byte for byte.
+// Sealing and opening one envelope with its message keys (or a data key) already in hand. No KMS,
+// no cache: this is the part the test vectors pin down byte for byte.
 import { createCipheriv, createDecipheriv, timingSafeEqual, type KeyObject } from "node:crypto";
 import { decodeContext, encodeContext, type EncryptionContext } from "./context";
 import { deriveMessageKeys, type MessageKeys } from "./derive";

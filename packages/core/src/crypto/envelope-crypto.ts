@@ -128,9 +128,11 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
       // An unwrapped key serves one context in KMS mode, every context in derived mode; the salt
       // (32 bytes, so the concatenation is unambiguous) is the data key's, or per message in
       // envelopes made before salts were kept per data key.
-      const saltId = Buffer.from(salt.buffer, salt.byteOffset, salt.byteLength).toString("latin1");
-      const contextId = mode === "derived" ? Buffer.from(contextBytes).toString("latin1") : "";
-      const messageKeys = memoizedMessageKeys(dataKey, saltId + contextId, salt, algorithmId, contextBytes);
+      const latin1 = (bytes: Uint8Array) =>
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+      const contextId = mode === "derived" ? latin1(contextBytes) : "";
+      const memoId = latin1(salt) + contextId;
+      const messageKeys = memoizedMessageKeys(dataKey, memoId, salt, algorithmId, contextBytes);
       return openEnvelope(parsed, messageKeys);
     });
     return { plaintext, keyName, keyVersion };

@@ -2,7 +2,7 @@
 // from it. The canonical bytes sit in every envelope header (and so in the GCM AAD); one context
 // must have exactly one encoding, or equal contexts could fail to match and unequal ones could.
 import { isUtf8 } from "node:buffer";
-import { limits } from "../config";
+import { limits, type EnvelopeMode } from "../config";
 import type { EncryptionContext } from "../kms";
 import { invalidContext, malformed } from "./errors";
 
@@ -19,6 +19,8 @@ export const unrepresentableContextKeys = ["__proto__"] as const;
 /** The KMS context entries that bind an envelope's key slot (docs/envelope.md, "KMS context"). */
 export const KEY_NAME_ENTRY = "coffer:key";
 export const KEY_VERSION_ENTRY = "coffer:version";
+/** Marks a derived-mode data key, so it can never be taken for a KMS-mode one (or the reverse). */
+export const MODE_ENTRY = "coffer:mode";
 
 // A lone surrogate half cannot be carried by UTF-8 (it would silently become U+FFFD and two
 // contexts could collide). String.prototype.isWellFormed (ES2024, in Node 20) finds them.
@@ -230,4 +232,19 @@ export function kmsContextFor(
   context: EncryptionContext,
 ): EncryptionContext {
   return { ...context, [KEY_NAME_ENTRY]: keyName, [KEY_VERSION_ENTRY]: String(keyVersion) };
+}
+
+/**
+ * The KMS context of an envelope's data key in either mode. KMS mode: kmsContextFor, the caller's
+ * context included. Derived mode: Coffer's own entries only, so one data key serves every context
+ * of a key version; the caller's context goes into the HKDF info instead (derive.ts).
+ */
+export function kmsContextForMode(
+  mode: EnvelopeMode,
+  keyName: string,
+  keyVersion: number,
+  context: EncryptionContext,
+): EncryptionContext {
+  if (mode === "kms") return kmsContextFor(keyName, keyVersion, context);
+  return { [KEY_NAME_ENTRY]: keyName, [KEY_VERSION_ENTRY]: String(keyVersion), [MODE_ENTRY]: "derived" };
 }

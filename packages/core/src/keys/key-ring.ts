@@ -91,6 +91,8 @@ export function createTableKeyRing({
     kmsKeyId,
     version,
     cache: findCatalogKey(name)?.cache ?? defaultCachePolicy,
+    // The catalog's mode for new envelopes; decrypt follows each envelope's header.
+    mode: findCatalogKey(name)?.mode ?? "kms",
   });
 
   return {

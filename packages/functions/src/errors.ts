@@ -43,19 +43,28 @@ function inputIssues(cause: unknown): InputIssue[] | undefined {
   }));
 }
 
-interface FormatInput {
-  shape: TRPCDefaultErrorShape;
-  error: TRPCError;
-}
-
-export function formatError({ shape, error }: FormatInput) {
+/**
+ * What a caller learns of a failure, over tRPC and REST alike: the code, the finer reason, a message
+ * that says what to do, and for input errors the fields at fault.
+ */
+export function describeError(error: TRPCError) {
   const issues = error.code === "BAD_REQUEST" ? inputIssues(error.cause) : undefined;
   const cause = error.cause instanceof CofferError ? error.cause : undefined;
   const message = issues?.length
     ? `Invalid input at "${issues[0]!.path || "(root)"}": ${issues[0]!.message}`
     : error.code === "INTERNAL_SERVER_ERROR"
       ? UNEXPECTED_MESSAGE
-      : shape.message;
+      : error.message;
+  return { code: error.code, message, reason: cause?.reason, details: cause?.details, issues };
+}
+
+interface FormatInput {
+  shape: TRPCDefaultErrorShape;
+  error: TRPCError;
+}
+
+export function formatError({ shape, error }: FormatInput) {
+  const { message, reason, details, issues } = describeError(error);
   return {
     message,
     code: shape.code,
@@ -63,8 +72,8 @@ export function formatError({ shape, error }: FormatInput) {
       code: shape.data.code,
       httpStatus: shape.data.httpStatus,
       path: shape.data.path,
-      reason: cause?.reason,
-      details: cause?.details,
+      reason,
+      details,
       issues,
     },
   };

@@ -21,6 +21,9 @@ export interface TrpcOnly {
   trpcOnly: string;
 }
 
+/** One row per procedure of the route table: a new procedure does not compile without its row. */
+export type RestTable = Record<ProcedurePath, RestRoute | TrpcOnly>;
+
 export const restRoutes = {
   health: { method: "GET", path: "/v1/health", summary: "Liveness, with KMS and DynamoDB checked" },
   "keys.dataKey": { method: "POST", path: "/v1/data-keys", summary: "A new KMS data key under a named key" },
@@ -86,7 +89,7 @@ export const restRoutes = {
     path: "/v1/bins/{binId}",
     summary: "Delete a bin (the wrapped key proves ownership)",
   },
-} as const satisfies Record<ProcedurePath, RestRoute | TrpcOnly>;
+} as const satisfies RestTable;
 
 /** The document itself, served by the api function. */
 export const openApiRoute = { method: "GET", path: "/v1/openapi.json" } as const satisfies Omit<

@@ -28,8 +28,9 @@ export function createLambdaHandler(fn: FunctionName, options: { openApiJson?: (
   }: Parameters<typeof logError>[0] & { ctx?: ReturnType<typeof contextOf> }) =>
     logError({ error, path, requestId: ctx?.request.requestId });
 
+  const router = routerFor(fn);
   const trpc = awsLambdaRequestHandler({
-    router: routerFor(fn),
+    router,
     createContext: ({
       event,
       context,
@@ -41,7 +42,7 @@ export function createLambdaHandler(fn: FunctionName, options: { openApiJson?: (
     // Answers carry plaintext, keys and bin metadata: no cache, shared or private, may keep them.
     responseMeta: () => ({ headers: { "cache-control": "no-store" } }),
   });
-  const rest = createRestHandler({ fn, onError, ...options });
+  const rest = createRestHandler({ fn, router, onError, ...options });
 
   return async (event: APIGatewayProxyEventV2, context: LambdaContext) => {
     if (!rest.routeKeys.has(event.routeKey)) return trpc(event, context);

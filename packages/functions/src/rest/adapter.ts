@@ -1,6 +1,6 @@
 import { type AnyProcedure, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { routerFor } from "../app-router";
+import type { routerFor } from "../app-router";
 import type { Context } from "../context";
 import { describeError, toTRPCError } from "../errors";
 import type { FunctionName } from "../routes";
@@ -21,6 +21,8 @@ export interface RestResponse {
 
 export interface RestHandlerOptions {
   fn: FunctionName;
+  /** The function's slice of the app router (routerFor(fn)), shared with its tRPC handler. */
+  router: ReturnType<typeof routerFor>;
   /** The OpenAPI document as JSON, for the function that serves GET /v1/openapi.json. */
   openApiJson?: () => string;
   onError?: (failure: { error: TRPCError; path: string | undefined; ctx: Context }) => void;
@@ -32,13 +34,12 @@ export interface RestHandlerOptions {
  * service call as over tRPC. Only the framing differs: a plain JSON result, and an error body that
  * names the code, the reason and the fields, with the HTTP status tRPC gives that code.
  */
-export function createRestHandler({ fn, openApiJson, onError }: RestHandlerOptions) {
+export function createRestHandler({ fn, router, openApiJson, onError }: RestHandlerOptions) {
   const endpoints = new Map(
     restEndpoints()
       .filter((endpoint) => endpoint.fn === fn && (endpoint.procedure || openApiJson))
       .map((endpoint) => [endpoint.routeKey, endpoint]),
   );
-  const router = routerFor(fn);
   const procedures = router._def.procedures as unknown as Record<string, AnyProcedure>;
   const createCaller = createCallerFactory(router);
 

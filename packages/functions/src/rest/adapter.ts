@@ -43,16 +43,11 @@ export function createRestHandler({ fn, router, openApiJson, onError }: RestHand
   const procedures = router._def.procedures as unknown as Record<string, AnyProcedure>;
   const createCaller = createCallerFactory(router);
 
-  async function call(
-    endpoint: RestEndpoint & { procedure: string },
-    request: RestRequest,
-    ctx: Context,
-  ): Promise<unknown> {
-    const procedure = procedures[endpoint.procedure]!;
-    const input = restInput(endpoint, procedure._def.inputs[0], request);
+  async function call(path: string, endpoint: RestEndpoint, request: RestRequest, ctx: Context) {
+    const input = restInput(endpoint, procedures[path]!._def.inputs[0], request);
     // The caller is a proxy keyed by the dotted path's segments: caller.admin.tokens.create(input).
     const caller = createCaller(ctx) as unknown as Record<string, unknown>;
-    const procedureCall = endpoint.procedure
+    const procedureCall = path
       .split(".")
       .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
     return (procedureCall as (input: unknown) => Promise<unknown>)(input);
@@ -70,7 +65,7 @@ export function createRestHandler({ fn, router, openApiJson, onError }: RestHand
           });
         }
         if (!endpoint.procedure) return respond(200, openApiJson!());
-        const result = await call({ ...endpoint, procedure: endpoint.procedure }, request, ctx);
+        const result = await call(endpoint.procedure, endpoint, request, ctx);
         return respond(200, JSON.stringify(result ?? null));
       } catch (cause) {
         // The procedures' errors went through the one mapping point already; what else fails

@@ -16,7 +16,7 @@ beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
   stack = await startTestStack();
 });
-afterAll(() => stack.stop());
+afterAll(() => stack?.stop());
 
 test("the Python example encrypts, decrypts, stores and reads a record, and sees a 403 with code and reason", async () => {
   const { stdout } = await run("python3", [join(repoRoot, "docs/examples/coffer_rest.py")], {

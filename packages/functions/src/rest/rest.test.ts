@@ -20,7 +20,7 @@ beforeAll(async () => {
   });
   encryptOnly = await stack.mintToken({ name: "encrypt-only", scopes: ["encrypt"] });
 });
-afterAll(() => stack.stop());
+afterAll(() => stack?.stop());
 
 interface Answer {
   status: number;

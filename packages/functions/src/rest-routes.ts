@@ -26,6 +26,11 @@ export type RestTable = Record<ProcedurePath, RestRoute | TrpcOnly>;
 
 export const restRoutes = {
   health: { method: "GET", path: "/v1/health", summary: "Liveness, with KMS and DynamoDB checked" },
+  "keys.publicKey": {
+    method: "GET",
+    path: "/v1/keys/seal",
+    summary: "The seal key's public half (SPKI DER and PEM), fingerprint and algorithm",
+  },
   "keys.dataKey": { method: "POST", path: "/v1/data-keys", summary: "A new KMS data key under a named key" },
   "keys.decryptDataKey": {
     method: "POST",
@@ -44,6 +49,11 @@ export const restRoutes = {
     path: "/v1/decrypt/batch",
     summary: "Open up to 100 envelopes, with per-item results",
   },
+  "crypto.openSealed": {
+    method: "POST",
+    path: "/v1/sealed/open",
+    summary: "Open a payload sealed to the seal key (docs/sealed.md)",
+  },
   "crypto.rewrap": {
     method: "POST",
     path: "/v1/rewrap",
@@ -53,6 +63,11 @@ export const restRoutes = {
     method: "PUT",
     path: "/v1/records",
     summary: "Encrypt and store a record; returns its id",
+  },
+  "records.putSealed": {
+    method: "PUT",
+    path: "/v1/records/sealed",
+    summary: "Store a sealed payload as a record, re-encrypted under a named key (a drop box)",
   },
   "records.get": { method: "GET", path: "/v1/records/{recordId}", summary: "Read and decrypt a record" },
   "records.delete": { method: "DELETE", path: "/v1/records/{recordId}", summary: "Delete a record" },
@@ -88,6 +103,26 @@ export const restRoutes = {
     method: "DELETE",
     path: "/v1/bins/{binId}",
     summary: "Delete a bin (the wrapped key proves ownership)",
+  },
+  "requests.create": {
+    method: "POST",
+    path: "/v1/requests",
+    summary: "Create a request link (its secret is shown once)",
+  },
+  "requests.list": {
+    method: "GET",
+    path: "/v1/requests",
+    summary: "List your request links and their records",
+  },
+  "requests.get": {
+    method: "POST",
+    path: "/v1/requests/{requestId}/info",
+    summary: "What a request link asks for (the link secret in the body, never in the URL)",
+  },
+  "requests.submit": {
+    method: "POST",
+    path: "/v1/requests/{requestId}/submit",
+    summary: "Submit a sealed payload through a request link",
   },
 } as const satisfies RestTable;
 

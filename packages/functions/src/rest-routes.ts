@@ -124,6 +124,51 @@ export const restRoutes = {
     path: "/v1/requests/{requestId}/submit",
     summary: "Submit a sealed payload through a request link",
   },
+  "admin.keys.list": {
+    method: "GET",
+    path: "/v1/admin/keys",
+    summary: "The catalog keys: state, versions, usage",
+  },
+  "admin.keys.rotate": {
+    method: "POST",
+    path: "/v1/admin/keys/{keyName}/rotate",
+    summary: "Rotate a key in KMS; new envelopes use the new version",
+  },
+  "admin.keys.disable": {
+    method: "POST",
+    path: "/v1/admin/keys/{keyName}/disable",
+    summary: "Refuse every use of a key until it is enabled",
+  },
+  "admin.keys.enable": {
+    method: "POST",
+    path: "/v1/admin/keys/{keyName}/enable",
+    summary: "Enable a disabled key",
+  },
+  "admin.keys.setMinDecryptionVersion": {
+    method: "PUT",
+    path: "/v1/admin/keys/{keyName}/min-decryption-version",
+    summary: "Retire the versions below this one",
+  },
+  "admin.keys.startRewrap": {
+    method: "POST",
+    path: "/v1/admin/keys/{keyName}/rewrap",
+    summary: "Start a rewrap campaign to the key's current version",
+  },
+  "admin.keys.campaign": {
+    method: "GET",
+    path: "/v1/admin/campaigns/{campaignId}",
+    summary: "A rewrap campaign's progress",
+  },
+  "admin.audit.list": {
+    method: "GET",
+    path: "/v1/admin/audit",
+    summary: "Audit events of a chain, a page at a time",
+  },
+  "admin.audit.verify": {
+    method: "GET",
+    path: "/v1/admin/audit/verify",
+    summary: "Walk a chain and report the first broken link",
+  },
 } as const satisfies RestTable;
 
 /** The document itself, served by the api function. */

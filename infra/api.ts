@@ -1,3 +1,4 @@
+import { restEndpoints } from "@coffer/functions/rest-routes";
 import { corsPolicy, kmsCapabilitiesOf, routeKeyOf } from "@coffer/functions/routes";
 import { keys, keysLink } from "./kms";
 import { kmsStatements } from "./lib/policies";
@@ -32,3 +33,7 @@ export const functions = Object.fromEntries(
     return [name, fn];
   }),
 );
+
+// The REST routes (`POST /v1/encrypt`, `GET /v1/records/{recordId}`, `GET /v1/openapi.json`), each
+// to the function that serves its procedure; the handler dispatches on the route key.
+for (const endpoint of restEndpoints()) api.route(endpoint.routeKey, functions[endpoint.fn]!.arn);

@@ -44,11 +44,6 @@ function inputIssues(cause: unknown): InputIssue[] | undefined {
   }));
 }
 
-interface FormatInput {
-  shape: TRPCDefaultErrorShape;
-  error: TRPCError;
-}
-
 // tRPC's own refusal of a batch over the handler's maxBatchSize, said the way ours are.
 const TRPC_BATCH_TOO_LARGE = "Batch call exceeds maximum size";
 const tooManyCalls = new CofferError(
@@ -57,7 +52,11 @@ const tooManyCalls = new CofferError(
   { reason: "request_too_many_calls", details: { maxCalls: limits.maxCallsPerRequest } },
 );
 
-export function formatError({ shape, error }: FormatInput) {
+/**
+ * What a caller learns of a failure, over tRPC and REST alike: the code, the finer reason, a message
+ * that says what to do, and for input errors the fields at fault.
+ */
+export function describeError(error: TRPCError) {
   const issues = error.code === "BAD_REQUEST" ? inputIssues(error.cause) : undefined;
   const cause =
     error.cause instanceof CofferError
@@ -69,7 +68,17 @@ export function formatError({ shape, error }: FormatInput) {
     ? `Invalid input at "${issues[0]!.path || "(root)"}": ${issues[0]!.message}`
     : error.code === "INTERNAL_SERVER_ERROR"
       ? UNEXPECTED_MESSAGE
-      : (cause?.message ?? shape.message);
+      : (cause?.message ?? error.message);
+  return { code: error.code, message, reason: cause?.reason, details: cause?.details, issues };
+}
+
+interface FormatInput {
+  shape: TRPCDefaultErrorShape;
+  error: TRPCError;
+}
+
+export function formatError({ shape, error }: FormatInput) {
+  const { message, reason, details, issues } = describeError(error);
   return {
     message,
     code: shape.code,
@@ -77,8 +86,8 @@ export function formatError({ shape, error }: FormatInput) {
       code: shape.data.code,
       httpStatus: shape.data.httpStatus,
       path: shape.data.path,
-      reason: cause?.reason,
-      details: cause?.details,
+      reason,
+      details,
       issues,
     },
   };

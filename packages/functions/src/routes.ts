@@ -118,7 +118,7 @@ export const scheduledJobs = {
 /** Bearer tokens travel in a header, never in cookies, so any origin may call the API. */
 export const corsPolicy = {
   allowOrigins: ["*"],
-  allowMethods: ["GET", "POST"],
+  allowMethods: ["GET", "POST", "PUT", "DELETE"],
   allowHeaders: ["authorization", "content-type"],
   maxAgeSeconds: 600,
 } as const;

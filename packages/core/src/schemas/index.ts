@@ -56,6 +56,8 @@ export const KeyName = z.string().check(
     message: `Unknown key name. Known keys: ${dataKeyNames.join(", ")}`,
   }),
 );
+// The refinement is invisible to JSON Schema; the OpenAPI document lists the names from here.
+z.globalRegistry.add(KeyName, { description: "A data key of the catalog.", enum: [...dataKeyNames] });
 
 /**
  * An encryption context, checked by the crypto core's own rules (limits, reserved keys), so that a

@@ -78,6 +78,7 @@ export const procedureRoutes = {
   "bins.get": { fn: "api", kms: [] },
   "bins.reveal": { fn: "api", kms: [] },
   "bins.update": { fn: "api", kms: ["decryptBinKey"] },
+  "bins.setExpiry": { fn: "api", kms: ["decryptBinKey"] },
   "bins.delete": { fn: "api", kms: ["decryptBinKey"] },
 } as const satisfies Record<string, ProcedureRoute>;
 

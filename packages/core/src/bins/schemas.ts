@@ -20,15 +20,17 @@ const content = {
   iv: base64url({ minBytes: 12, maxBytes: 12, label: "IV" }),
   /** Present when the browser added a passphrase layer. */
   passphraseSalt: z.optional(base64url({ minBytes: 16, maxBytes: 16, label: "passphrase salt" })),
-  /** HKDF(key [+ passphrase], "read"); only its SHA-256 is stored. */
-  readProof: derived32("read proof"),
+  /** SHA-256 of the link proof (docs/bins.md); the server never sees a proof before a reveal. */
+  linkProofHash: derived32("link proof hash"),
+  /** SHA-256 of the read proof (link + passphrase). */
+  readProofHash: derived32("read proof hash"),
 };
 
 export const CreateBinInput = z.strictObject({
   binId: BinId,
   wrappedKey,
   ...content,
-  /** HKDF(key, "manage"); checked against the key that KMS unwraps. */
+  /** HKDF(kms key, "manage"); checked against the key that KMS unwraps. */
   manageCommitment: derived32("manage commitment"),
   expiresInSeconds: z._default(
     z.int().check(z.gte(limits.minBinExpirySeconds), z.lte(limits.maxBinExpirySeconds)),
@@ -42,7 +44,13 @@ export type CreateBinInput = z.infer<typeof CreateBinInput>;
 export const GetBinInput = z.strictObject({ binId: BinId });
 export type GetBinInput = z.infer<typeof GetBinInput>;
 
-export const RevealBinInput = z.strictObject({ binId: BinId, readProof: derived32("read proof") });
+export const RevealBinInput = z.strictObject({
+  binId: BinId,
+  /** "I hold the whole link": a wrong one is refused and never counted against the bin. */
+  linkProof: derived32("link proof"),
+  /** "…and the passphrase": a wrong one (with the right link proof) counts as a wrong passphrase. */
+  readProof: derived32("read proof"),
+});
 export type RevealBinInput = z.infer<typeof RevealBinInput>;
 
 export const UpdateBinInput = z.strictObject({
@@ -53,6 +61,15 @@ export const UpdateBinInput = z.strictObject({
   ...content,
 });
 export type UpdateBinInput = z.infer<typeof UpdateBinInput>;
+
+/** Brings the expiry forward (never later than it was, never in the past). */
+export const SetBinExpiryInput = z.strictObject({
+  binId: BinId,
+  wrappedKey,
+  /** Epoch seconds. */
+  expiresAt: z.int().check(z.gte(0), z.lte(2 ** 40)),
+});
+export type SetBinExpiryInput = z.infer<typeof SetBinExpiryInput>;
 
 export const DeleteBinInput = z.strictObject({ binId: BinId, wrappedKey });
 export type DeleteBinInput = z.infer<typeof DeleteBinInput>;

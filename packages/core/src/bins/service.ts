@@ -2,11 +2,30 @@ import { createHash, randomBytes } from "node:crypto";
 import { toBase64url } from "@coffer/sealing/bytes";
 import { type Clock, toEpochSeconds } from "../clock";
 import { limits } from "../config";
-import { type BinItem, type Db, deleteBinIfOwned, guard, replaceBinContent, takeBinRead } from "../db";
+import {
+  type BinItem,
+  countWrongPassphrase,
+  type Db,
+  deleteBinIfOwned,
+  destroyBinAfterWrongPassphrases,
+  guard,
+  replaceBinContent,
+  shortenBinExpiry,
+  takeBinRead,
+} from "../db";
 import { CofferError, isCofferError } from "../errors";
 import type { Kms } from "../kms";
 import { createRateLimiter, createStoredPepper, type RateLimitRule } from "../rate-limit";
-import { binGone, binKeyRefused, binReadRaced, binVersionStale, readProofRefused } from "./refusals";
+import {
+  binDestroyedByGuesses,
+  binExpiryRefused,
+  binGone,
+  binKeyRefused,
+  binReadRaced,
+  binVersionStale,
+  linkProofRefused,
+  passphraseRefused,
+} from "./refusals";
 import {
   assertCommitmentsMatch,
   binContext,
@@ -20,6 +39,7 @@ import {
   type DeleteBinInput,
   type GetBinInput,
   type RevealBinInput,
+  type SetBinExpiryInput,
   type UpdateBinInput,
 } from "./schemas";
 
@@ -48,9 +68,11 @@ export type BinMetadata =
       maxReads: number;
       needsPassphrase: boolean;
       passphraseSalt: string | null;
+      /** Wrong passphrases left before the bin is destroyed; null without a passphrase. */
+      passphraseTriesLeft: number | null;
     };
 
-const hashReadProof = (proof: Uint8Array) => createHash("sha256").update(proof).digest("base64url");
+const hashProof = (proof: Uint8Array) => createHash("sha256").update(proof).digest("base64url");
 
 export function createBinService({
   db,
@@ -126,7 +148,9 @@ export function createBinService({
       iv: input.iv,
       ...(input.passphraseSalt ? { passphraseSalt: input.passphraseSalt } : {}),
       manageCommitment: toBase64url(commitment),
-      readProofHash: hashReadProof(input.readProof),
+      linkProofHash: toBase64url(input.linkProofHash),
+      readProofHash: toBase64url(input.readProofHash),
+      wrongPassphrases: 0,
       maxReads: input.maxReads,
       readsLeft: input.maxReads,
       createdAt: now,
@@ -154,14 +178,21 @@ export function createBinService({
       maxReads: item.maxReads,
       needsPassphrase: salt !== null,
       passphraseSalt: salt,
+      passphraseTriesLeft: salt === null ? null : triesLeft(item.wrongPassphrases),
     };
   }
 
-  /** Takes one read (atomically: of N concurrent readers of a last read, exactly one wins) and returns the content. */
-  async function reveal({ binId, readProof }: RevealBinInput) {
-    const readProofHash = hashReadProof(readProof);
-    const taken = await takeBinRead(db, { binId, readProofHash, nowSeconds: nowSeconds() });
-    if (!taken) throw await whyNoRead(binId, readProofHash);
+  const triesLeft = (wrong: number) => Math.max(0, limits.maxBinWrongPassphrases - wrong);
+
+  /**
+   * Takes one read (atomically: of N concurrent readers of a last read, exactly one wins) and
+   * returns the content. Every call counts against the caller's IP first: each is a guess.
+   */
+  async function reveal({ binId, linkProof, readProof }: RevealBinInput, origin: RequestOrigin) {
+    await rateLimiter.consume("bins.reveal", origin.sourceIp, rateLimits.reveal);
+    const proofs = { binId, linkProofHash: hashProof(linkProof), readProofHash: hashProof(readProof) };
+    const taken = await takeBinRead(db, { ...proofs, nowSeconds: nowSeconds() });
+    if (!taken) throw await whyNoRead(proofs);
     const { bin, readsLeft } = taken;
     return {
       kind: bin.kind,
@@ -174,12 +205,29 @@ export function createBinService({
     };
   }
 
-  /** Only to word the refusal well: whether a read was taken was decided by the write alone. */
-  async function whyNoRead(binId: string, readProofHash: string): Promise<CofferError> {
-    const item = await readLiveBin(binId);
+  /**
+   * Why no read was taken. Whether a read was taken was decided by the write alone; a wrong
+   * passphrase is counted by a conditional write of its own, and the one that reaches the limit
+   * destroys the bin.
+   */
+  async function whyNoRead(proofs: {
+    binId: string;
+    linkProofHash: string;
+    readProofHash: string;
+  }): Promise<CofferError> {
+    const item = await readLiveBin(proofs.binId);
     if (!item) return binGone();
-    if (item.readProofHash === readProofHash) return binReadRaced();
-    return readProofRefused(item.passphraseSalt !== undefined);
+    if (item.linkProofHash !== proofs.linkProofHash) return linkProofRefused();
+    if (item.readProofHash === proofs.readProofHash) return binReadRaced();
+    if (item.passphraseSalt === undefined) return linkProofRefused();
+    const wrong = await countWrongPassphrase(db, { ...proofs, nowSeconds: nowSeconds() });
+    if (wrong === undefined) return binGone(); // deleted, expired or changed meanwhile
+    if (wrong < limits.maxBinWrongPassphrases) return passphraseRefused(triesLeft(wrong));
+    await destroyBinAfterWrongPassphrases(db, {
+      binId: proofs.binId,
+      limit: limits.maxBinWrongPassphrases,
+    });
+    return binDestroyedByGuesses();
   }
 
   /**
@@ -214,7 +262,8 @@ export function createBinService({
         ciphertext: input.ciphertext,
         iv: input.iv,
         passphraseSalt: input.passphraseSalt,
-        readProofHash: hashReadProof(input.readProof),
+        linkProofHash: toBase64url(input.linkProofHash),
+        readProofHash: toBase64url(input.readProofHash),
       },
     });
     if (!replaced) throw binVersionStale();
@@ -228,7 +277,22 @@ export function createBinService({
     return { binId: input.binId, deleted: true as const };
   }
 
-  return { issueKey, create, get, reveal, update, delete: remove };
+  /** The owner brings the expiry forward; it never moves later than chosen at creation. */
+  async function setExpiry(input: SetBinExpiryInput, origin: RequestOrigin) {
+    const item = await ownedLiveBin(input.binId, input.wrappedKey, origin);
+    const now = nowSeconds();
+    if (input.expiresAt <= now || input.expiresAt >= item.expiresAt) throw binExpiryRefused();
+    const written = await shortenBinExpiry(db, {
+      binId: input.binId,
+      manageCommitment: item.manageCommitment,
+      expiresAt: input.expiresAt,
+      nowSeconds: now,
+    });
+    if (!written) throw binGone();
+    return { binId: input.binId, expiresAt: input.expiresAt };
+  }
+
+  return { issueKey, create, get, reveal, update, setExpiry, delete: remove };
 }
 
 export type BinService = ReturnType<typeof createBinService>;

@@ -40,6 +40,12 @@ export const limits = {
   defaultBinExpirySeconds: 24 * 3600,
   maxBinReads: 100,
   /**
+   * Wrong passphrases (from holders of the whole link) before a bin is destroyed: a six-digit PIN
+   * then survives an online attacker with odds of 1 in 100,000, and a person who mistypes still
+   * has room (security-facts.md, "One-time secrets in the browser").
+   */
+  maxBinWrongPassphrases: 10,
+  /**
    * Per source IP, per fixed window, for the public bin procedures that cost a KMS call. Generous
    * for a person (or an office behind one NAT), tight enough to keep a script off the KMS quota.
    */
@@ -48,5 +54,7 @@ export const limits = {
     create: { max: 30, windowSeconds: 60 },
     /** update and delete: public too, and each costs a KMS Decrypt even for a wrong key. */
     manage: { max: 60, windowSeconds: 60 },
+    /** reveal: no KMS call, but every call is a guess at a passphrase. */
+    reveal: { max: 30, windowSeconds: 60 },
   },
 } as const;

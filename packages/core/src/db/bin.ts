@@ -6,7 +6,7 @@ import { unlessConditionFails } from "./guard";
 // Never the key, the wrapped key, the read proof or any plaintext. `expiresAt` doubles as the TTL;
 // every read checks it too, because TTL sweeps lag by up to 48 h.
 export const binSchema = {
-  model: { entity: "bin", service: "coffer", version: "1" },
+  model: { entity: "bin", service: "coffer", version: "2" },
   attributes: {
     binId: { type: "string", required: true, readOnly: true },
     version: { type: "number", required: true },
@@ -17,13 +17,18 @@ export const binSchema = {
     /** Absent: no passphrase layer. */
     passphraseSalt: { type: "any" },
     manageCommitment: { type: "string", required: true, readOnly: true },
+    /** SHA-256 of the link proof: "holds the whole share link". */
+    linkProofHash: { type: "string", required: true },
+    /** SHA-256 of the read proof: the link and the passphrase, if any. */
     readProofHash: { type: "string", required: true },
+    /** Reveals with the right link but a wrong passphrase; the bin is destroyed at the limit. */
+    wrongPassphrases: { type: "number", required: true, default: 0 },
     maxReads: { type: "number", required: true, readOnly: true },
     readsLeft: { type: "number", required: true },
     createdAt: { type: "number", required: true, readOnly: true },
     updatedAt: { type: "number", required: true },
-    /** Epoch seconds. */
-    expiresAt: { type: "number", required: true, readOnly: true },
+    /** Epoch seconds. The manage link may bring it forward, never push it back. */
+    expiresAt: { type: "number", required: true },
   },
   indexes: {
     // Bin ids are base64url, so case matters: ElectroDB lowercases keys unless told not to, which
@@ -52,16 +57,17 @@ type BinDb = { entities: { bin: BinEntity } };
  */
 export async function takeBinRead(
   db: BinDb,
-  input: { binId: string; readProofHash: string; nowSeconds: number },
+  input: { binId: string; linkProofHash: string; readProofHash: string; nowSeconds: number },
 ): Promise<{ bin: BinItem; readsLeft: number } | undefined> {
-  const { binId, readProofHash, nowSeconds } = input;
+  const { binId, linkProofHash, readProofHash, nowSeconds } = input;
+
   const decremented = await unlessConditionFails(
     db.entities.bin
       .patch({ binId })
       .subtract({ readsLeft: 1 })
       .where(
         (bin, op) =>
-          `${op.gt(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+          `${op.gt(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
       )
       .go({ response: "all_new" }),
   );
@@ -74,7 +80,7 @@ export async function takeBinRead(
       .delete({ binId })
       .where(
         (bin, op) =>
-          `${op.eq(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+          `${op.eq(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
       )
       .go({ response: "all_old" }),
   );
@@ -86,6 +92,7 @@ export interface BinContent {
   ciphertext: Uint8Array;
   iv: Uint8Array;
   passphraseSalt: Uint8Array | undefined;
+  linkProofHash: string;
   readProofHash: string;
 }
 
@@ -129,4 +136,59 @@ export async function deleteBinIfOwned(
       .go({ response: "all_old" }),
   );
   return !!deleted?.data;
+}
+
+/**
+ * Counts one wrong passphrase, atomically: only for a live bin with a passphrase, only from a
+ * caller who proved the whole link, and only if the read proof really differs (a right one that
+ * lost a race is not a guess). Returns the count after this one, or undefined if nothing was counted.
+ */
+export async function countWrongPassphrase(
+  db: BinDb,
+  input: { binId: string; linkProofHash: string; readProofHash: string; nowSeconds: number },
+): Promise<number | undefined> {
+  const { binId, linkProofHash, readProofHash, nowSeconds } = input;
+  const counted = await unlessConditionFails(
+    db.entities.bin
+      .patch({ binId })
+      .add({ wrongPassphrases: 1 })
+      .where(
+        (bin, op) =>
+          `${op.exists(bin.passphraseSalt)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.ne(bin.readProofHash, readProofHash)}`,
+      )
+      .go({ response: "all_new" }),
+  );
+  return counted ? (counted.data.wrongPassphrases as number) : undefined;
+}
+
+/** Deletes the bin once its wrong passphrases reach `limit`; true if this call deleted it. */
+export async function destroyBinAfterWrongPassphrases(
+  db: BinDb,
+  input: { binId: string; limit: number },
+): Promise<boolean> {
+  const deleted = await unlessConditionFails(
+    db.entities.bin
+      .delete({ binId: input.binId })
+      .where((bin, op) => op.gte(bin.wrongPassphrases, input.limit))
+      .go({ response: "all_old" }),
+  );
+  return !!deleted?.data;
+}
+
+/** Moves the expiry to `expiresAt` if that is earlier than now's, later than now, and the owner's. */
+export async function shortenBinExpiry(
+  db: BinDb,
+  input: { binId: string; manageCommitment: string; expiresAt: number; nowSeconds: number },
+): Promise<boolean> {
+  const written = await unlessConditionFails(
+    db.entities.bin
+      .patch({ binId: input.binId })
+      .set({ expiresAt: input.expiresAt, updatedAt: input.nowSeconds })
+      .where(
+        (bin, op) =>
+          `${op.eq(bin.manageCommitment, input.manageCommitment)} AND ${op.gt(bin.expiresAt, input.expiresAt)} AND ${op.gt(bin.expiresAt, input.nowSeconds)}`,
+      )
+      .go({ response: "none" }),
+  );
+  return written !== undefined;
 }

@@ -3,6 +3,7 @@ import {
   DeleteBinInput,
   GetBinInput,
   RevealBinInput,
+  SetBinExpiryInput,
   UpdateBinInput,
 } from "@coffer/core/bins";
 import { publicProcedure } from "../trpc";
@@ -17,10 +18,15 @@ export const binsRouter = {
     .input(CreateBinInput)
     .mutation(({ ctx, input }) => ctx.services.bins.create(input, { sourceIp: ctx.request.sourceIp })),
   get: publicProcedure.input(GetBinInput).query(({ ctx, input }) => ctx.services.bins.get(input)),
-  reveal: publicProcedure.input(RevealBinInput).mutation(({ ctx, input }) => ctx.services.bins.reveal(input)),
+  reveal: publicProcedure
+    .input(RevealBinInput)
+    .mutation(({ ctx, input }) => ctx.services.bins.reveal(input, { sourceIp: ctx.request.sourceIp })),
   update: publicProcedure
     .input(UpdateBinInput)
     .mutation(({ ctx, input }) => ctx.services.bins.update(input, { sourceIp: ctx.request.sourceIp })),
+  setExpiry: publicProcedure
+    .input(SetBinExpiryInput)
+    .mutation(({ ctx, input }) => ctx.services.bins.setExpiry(input, { sourceIp: ctx.request.sourceIp })),
   delete: publicProcedure
     .input(DeleteBinInput)
     .mutation(({ ctx, input }) => ctx.services.bins.delete(input, { sourceIp: ctx.request.sourceIp })),

@@ -40,7 +40,7 @@ test("a bin goes from issue to reveal over HTTP, and is gone after its one read"
     binId: bin.binId,
     version: revealed.version,
     iv: Buffer.from(revealed.iv, "base64url"),
-    ciphertext: Buffer.from(revealed.ciphertext, "base64url"),
+    ciphertext: Buffer.from((revealed as { ciphertext: string }).ciphertext, "base64url"),
   });
   expect(opened).toEqual(bin.payload);
   expect(await client.bins.get.query({ binId: bin.binId })).toEqual({ exists: false });

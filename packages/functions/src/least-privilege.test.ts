@@ -172,6 +172,12 @@ const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = 
     const revealWire = revealOf.get(wire.binId)!;
     return () => client.bins.reveal.mutate(revealWire);
   },
+  "bins.release": async () => {
+    const { wire } = await issuedBin();
+    await client.bins.create.mutate(wire);
+    const { binId, linkProof } = revealOf.get(wire.binId)!;
+    return () => client.bins.release.mutate({ binId, linkProof });
+  },
   "bins.update": async () => {
     const { wire } = await issuedBin();
     const { version } = await client.bins.create.mutate(wire);

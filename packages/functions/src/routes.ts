@@ -77,6 +77,7 @@ export const procedureRoutes = {
   "bins.create": { fn: "api", kms: ["decryptBinKey"] },
   "bins.get": { fn: "api", kms: [] },
   "bins.reveal": { fn: "api", kms: [] },
+  "bins.release": { fn: "api", kms: [] },
   "bins.update": { fn: "api", kms: ["decryptBinKey"] },
   "bins.setExpiry": { fn: "api", kms: ["decryptBinKey"] },
   "bins.delete": { fn: "api", kms: ["decryptBinKey"] },

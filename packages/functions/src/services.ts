@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type BinObjects } from "@coffer/core/bin-objects";
 import { createBinService } from "@coffer/core/bins";
 import type { Clock } from "@coffer/core/clock";
 import { dataKeyNames, type KeyName, keyCatalog } from "@coffer/core/config";
@@ -27,6 +28,8 @@ export interface Ports {
   keyIds: Record<string, string>;
   /** The RSA seal key's id (DESIGN §5). */
   sealKeyId: string;
+  /** The bucket for large bin contents. */
+  binObjects?: BinObjects;
 }
 
 /** Each service is built on first use, so a function builds only what its procedures touch. */
@@ -55,6 +58,7 @@ export function createServices(ports: Ports) {
         kms,
         clock,
         keyId: keyIds.bins,
+        objects: ports.binObjects,
       }),
     health: () =>
       createHealthService({

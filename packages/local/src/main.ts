@@ -22,10 +22,15 @@ async function main() {
       kms: port("COFFER_KMS_PORT", 4599),
       dynamodb: port("COFFER_DYNAMODB_PORT", 8000),
       gateway: port("COFFER_GATEWAY_PORT", 3000),
+      s3: port("COFFER_S3_PORT", 4569),
     },
   });
   const adminToken = await ensureAdminToken(stack.dynamoEndpoint, stack.tableName);
-  const web = await startWebDevServer({ apiUrl: stack.gateway.url, port: port("COFFER_WEB_PORT", 5173) });
+  const web = await startWebDevServer({
+    apiUrl: stack.gateway.url,
+    objectsUrl: stack.s3.url,
+    port: port("COFFER_WEB_PORT", 5173),
+  });
 
   console.log(
     [
@@ -34,6 +39,7 @@ async function main() {
       `  api gateway:  ${stack.gateway.url}`,
       `  KMS emulator: ${stack.kms.url}`,
       `  DynamoDB:     ${stack.dynamoEndpoint} (table ${stack.tableName})`,
+      `  S3:           ${stack.s3.url} (bucket ${stack.s3.bucket})`,
       adminToken.created
         ? `Admin token (first start; also saved to ${adminToken.file}):\n  ${adminToken.token}`
         : `Admin token: in ${adminToken.file}`,

@@ -95,7 +95,7 @@ describe("reading", () => {
       binId: bin.binId,
       version: revealed.version,
       iv: Buffer.from(revealed.iv, "base64url"),
-      ciphertext: Buffer.from(revealed.ciphertext, "base64url"),
+      ciphertext: Buffer.from((revealed as { ciphertext: string }).ciphertext, "base64url"),
     });
     expect(opened).toEqual(bin.payload);
     expect(await bins.get({ binId: bin.binId })).toEqual({ exists: false });
@@ -412,7 +412,7 @@ describe("managing", () => {
       binId: bin.binId,
       version: 2,
       iv: Buffer.from(revealed.iv, "base64url"),
-      ciphertext: Buffer.from(revealed.ciphertext, "base64url"),
+      ciphertext: Buffer.from((revealed as { ciphertext: string }).ciphertext, "base64url"),
     });
     expect(opened).toEqual({ kind: "text", text: `edit ${winner}` });
   });

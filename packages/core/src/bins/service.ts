@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { toBase64url } from "@coffer/sealing/bytes";
 import { type Clock, toEpochSeconds } from "../clock";
+import { binObjectKey, type BinObjects } from "../bin-objects";
 import { limits } from "../config";
 import {
   type BinItem,
   countWrongPassphrase,
   type Db,
   deleteBinIfOwned,
+  deleteSpentBin,
   destroyBinAfterWrongPassphrases,
   guard,
   replaceBinContent,
@@ -38,6 +40,7 @@ import {
   type CreateBinInput,
   type DeleteBinInput,
   type GetBinInput,
+  type ReleaseBinInput,
   type RevealBinInput,
   type SetBinExpiryInput,
   type UpdateBinInput,
@@ -50,6 +53,8 @@ export interface BinServiceDeps {
   /** The catalog's `bins` key (ARN or alias). */
   keyId: string;
   rateLimits?: Record<keyof typeof limits.binRateLimits, RateLimitRule>;
+  /** Storage for contents above the inline limit; without it, such bins are refused. */
+  objects?: BinObjects | undefined;
 }
 
 /** Where a request came from; only the source IP, for the rate limit. */
@@ -80,6 +85,7 @@ export function createBinService({
   clock,
   keyId,
   rateLimits = limits.binRateLimits,
+  objects,
 }: BinServiceDeps) {
   const nowSeconds = () => toEpochSeconds(clock.now());
   const rateLimiter = createRateLimiter({
@@ -98,7 +104,30 @@ export function createBinService({
   /** The bin if it exists and has not expired; the TTL sweep may lag by days, so this checks the time itself. */
   async function readLiveBin(binId: string): Promise<BinItem | undefined> {
     const { data } = await guard(db.entities.bin.get({ binId }).go({ consistent: true }));
-    return data && data.expiresAt > nowSeconds() ? data : undefined;
+    // A spent large bin waits (readsLeft 0) for its reader's download: gone for everyone else.
+    return data && data.expiresAt > nowSeconds() && data.readsLeft > 0 ? data : undefined;
+  }
+
+  function requireObjects(): BinObjects {
+    if (!objects)
+      throw new CofferError("invalid", "Files this large cannot be shared here. Choose a smaller file.", {
+        reason: "bin_objects_unavailable",
+      });
+    return objects;
+  }
+
+  /** Where this version's ciphertext goes: in the item, or in an object whose upload URL is returned. */
+  async function placeContent(
+    input: { binId: string; ciphertext?: Buffer | undefined; objectBytes?: number | undefined },
+    version: number,
+  ) {
+    if (input.objectBytes === undefined) {
+      const inline = { ciphertext: input.ciphertext!, objectKey: undefined, objectBytes: undefined };
+      return { stored: inline, uploadUrl: undefined };
+    }
+    const objectKey = binObjectKey(input.binId, version);
+    const uploadUrl = await requireObjects().presignUpload(objectKey, input.objectBytes);
+    return { stored: { ciphertext: undefined, objectKey, objectBytes: input.objectBytes }, uploadUrl };
   }
 
   /** A new bin id and a data key that KMS binds to it; the key goes back to the browser only. */
@@ -138,13 +167,17 @@ export function createBinService({
   async function create(input: CreateBinInput, origin: RequestOrigin) {
     await rateLimiter.consume("bins.create", origin.sourceIp, rateLimits.create);
     const { binId } = input;
+    if (input.objectBytes !== undefined) requireObjects(); // cheap refusal before any KMS call
     const commitment = await provenCommitment(input);
+    const { stored, uploadUrl } = await placeContent(input, 1);
     const now = nowSeconds();
     const item = {
       binId,
       version: 1,
       kind: input.kind,
-      ciphertext: input.ciphertext,
+      ...(stored.objectKey
+        ? { objectKey: stored.objectKey, objectBytes: stored.objectBytes }
+        : { ciphertext: stored.ciphertext }),
       iv: input.iv,
       ...(input.passphraseSalt ? { passphraseSalt: input.passphraseSalt } : {}),
       manageCommitment: toBase64url(commitment),
@@ -161,7 +194,7 @@ export function createBinService({
       db.entities.bin.create(item).go({ response: "none" }),
       "This bin already exists. Create a new one from the create page.",
     );
-    return { binId, version: 1, expiresAt: item.expiresAt, readsLeft: item.readsLeft };
+    return { binId, version: 1, expiresAt: item.expiresAt, readsLeft: item.readsLeft, uploadUrl };
   }
 
   /** Metadata only: never the ciphertext, never a read taken, and one answer for every kind of "gone". */
@@ -191,13 +224,21 @@ export function createBinService({
   async function reveal({ binId, linkProof, readProof }: RevealBinInput, origin: RequestOrigin) {
     await rateLimiter.consume("bins.reveal", origin.sourceIp, rateLimits.reveal);
     const proofs = { binId, linkProofHash: hashProof(linkProof), readProofHash: hashProof(readProof) };
-    const taken = await takeBinRead(db, { ...proofs, nowSeconds: nowSeconds() });
+    const now = nowSeconds();
+    const taken = await takeBinRead(db, {
+      ...proofs,
+      nowSeconds: now,
+      spentUntil: now + limits.binDownloadUrlSeconds,
+    });
     if (!taken) throw await whyNoRead(proofs);
     const { bin, readsLeft } = taken;
+    const content = bin.objectKey
+      ? { downloadUrl: await requireObjects().presignDownload(bin.objectKey) }
+      : { ciphertext: toBase64url(bin.ciphertext as Uint8Array) };
     return {
       kind: bin.kind,
       version: bin.version,
-      ciphertext: toBase64url(bin.ciphertext as Uint8Array),
+      ...content,
       iv: toBase64url(bin.iv as Uint8Array),
       passphraseSalt: bin.passphraseSalt ? toBase64url(bin.passphraseSalt as Uint8Array) : null,
       expiresAt: bin.expiresAt,
@@ -252,6 +293,7 @@ export function createBinService({
   async function update(input: UpdateBinInput, origin: RequestOrigin) {
     const item = await ownedLiveBin(input.binId, input.wrappedKey, origin);
     if (item.version !== input.version) throw binVersionStale();
+    const { stored, uploadUrl } = await placeContent(input, input.version + 1);
     const replaced = await replaceBinContent(db, {
       binId: input.binId,
       expectedVersion: input.version,
@@ -259,7 +301,9 @@ export function createBinService({
       nowSeconds: nowSeconds(),
       content: {
         kind: input.kind,
-        ciphertext: input.ciphertext,
+        ciphertext: stored.ciphertext,
+        objectKey: stored.objectKey,
+        objectBytes: stored.objectBytes,
         iv: input.iv,
         passphraseSalt: input.passphraseSalt,
         linkProofHash: toBase64url(input.linkProofHash),
@@ -267,14 +311,30 @@ export function createBinService({
       },
     });
     if (!replaced) throw binVersionStale();
-    return { binId: input.binId, version: input.version + 1 };
+    // The version a reader might still be downloading is not the new one: its object can go.
+    if (item.objectKey) await requireObjects().remove(item.objectKey);
+    return { binId: input.binId, version: input.version + 1, uploadUrl };
   }
 
   async function remove(input: DeleteBinInput, origin: RequestOrigin) {
     const item = await ownedLiveBin(input.binId, input.wrappedKey, origin);
-    if (!(await deleteBinIfOwned(db, { binId: input.binId, manageCommitment: item.manageCommitment })))
-      throw binGone();
+    const deleted = await deleteBinIfOwned(db, {
+      binId: input.binId,
+      manageCommitment: item.manageCommitment,
+    });
+    if (!deleted) throw binGone();
+    if (deleted.objectKey) await requireObjects().remove(deleted.objectKey);
     return { binId: input.binId, deleted: true as const };
+  }
+
+  /**
+   * After the last read of a large bin, the reader's page has its download: the object and the
+   * spent marker go now. Only a holder of the link may ask; anything else changes nothing.
+   */
+  async function release({ binId, linkProof }: ReleaseBinInput) {
+    const spent = await deleteSpentBin(db, { binId, linkProofHash: hashProof(linkProof) });
+    if (spent?.objectKey) await requireObjects().remove(spent.objectKey);
+    return { binId, released: spent !== undefined };
   }
 
   /** The owner brings the expiry forward; it never moves later than chosen at creation. */
@@ -292,7 +352,7 @@ export function createBinService({
     return { binId: input.binId, expiresAt: input.expiresAt };
   }
 
-  return { issueKey, create, get, reveal, update, setExpiry, delete: remove };
+  return { issueKey, create, get, reveal, release, update, setExpiry, delete: remove };
 }
 
 export type BinService = ReturnType<typeof createBinService>;

@@ -24,6 +24,15 @@ export const limits = {
   maxRequestExpirySeconds: 30 * 24 * 3600,
   defaultRequestExpirySeconds: 7 * 24 * 3600,
   maxRequestSubmissions: 100,
+  /**
+   * Larger bin contents go to S3 through presigned URLs (the browser moves the bytes, not Lambda):
+   * a 25 MiB file with room for the payload header and the GCM tag. PrivateBin's default is ~10 MiB.
+   */
+  maxBinObjectBytes: 32 * MiB,
+  /** Long enough to upload 32 MiB on a slow line; a URL signs one PUT of an exact size. */
+  binUploadUrlSeconds: 15 * 60,
+  /** A reader's download starts right after the reveal. */
+  binDownloadUrlSeconds: 5 * 60,
   /** A batch: at most this many items and, in total, the single-call plaintext limit. */
   maxBatchItems: 100,
   /** Encryption context: stored in every envelope header and logged in clear by CloudTrail. */

@@ -11,8 +11,11 @@ export const binSchema = {
     binId: { type: "string", required: true, readOnly: true },
     version: { type: "number", required: true },
     kind: { type: ["text", "file"] as const, required: true },
-    /** Binary, to keep base64's third off the 400 KB item limit. */
-    ciphertext: { type: "any", required: true },
+    /** Binary, to keep base64's third off the 400 KB item limit. Absent when in object storage. */
+    ciphertext: { type: "any" },
+    /** Larger contents: the object's key (one per version) and its size. */
+    objectKey: { type: "string" },
+    objectBytes: { type: "number" },
     iv: { type: "any", required: true },
     /** Absent: no passphrase layer. */
     passphraseSalt: { type: "any" },
@@ -57,7 +60,14 @@ type BinDb = { entities: { bin: BinEntity } };
  */
 export async function takeBinRead(
   db: BinDb,
-  input: { binId: string; linkProofHash: string; readProofHash: string; nowSeconds: number },
+  input: {
+    binId: string;
+    linkProofHash: string;
+    readProofHash: string;
+    nowSeconds: number;
+    /** A spent large bin's marker lives until then (the download URL's lifetime). */
+    spentUntil: number;
+  },
 ): Promise<{ bin: BinItem; readsLeft: number } | undefined> {
   const { binId, linkProofHash, readProofHash, nowSeconds } = input;
 
@@ -73,23 +83,53 @@ export async function takeBinRead(
   );
   if (decremented)
     return { bin: decremented.data as BinItem, readsLeft: decremented.data.readsLeft as number };
-  // Another reader may take the second-to-last read between these two writes; then this delete is
-  // the last read, which is still exactly one read per success.
+  // Another reader may take the second-to-last read between these two writes; then this write is
+  // the last read, which is still exactly one read per success. An inline bin goes with its last
+  // read; a bin in object storage stays as a spent marker (readsLeft 0) until the reader's page has
+  // downloaded the object and releases it, or the TTL removes it shortly after.
   const deleted = await unlessConditionFails(
     db.entities.bin
       .delete({ binId })
       .where(
         (bin, op) =>
-          `${op.eq(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+          `${op.eq(bin.readsLeft, 1)} AND ${op.notExists(bin.objectKey)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
       )
       .go({ response: "all_old" }),
   );
-  return deleted?.data ? { bin: deleted.data, readsLeft: 0 } : undefined;
+  if (deleted?.data) return { bin: deleted.data, readsLeft: 0 };
+  const spent = await unlessConditionFails(
+    db.entities.bin
+      .patch({ binId })
+      .set({ readsLeft: 0, expiresAt: input.spentUntil })
+      .where(
+        (bin, op) =>
+          `${op.eq(bin.readsLeft, 1)} AND ${op.exists(bin.objectKey)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+      )
+      .go({ response: "all_old" }),
+  );
+  return spent?.data ? { bin: spent.data as BinItem, readsLeft: 0 } : undefined;
+}
+
+/** Deletes a spent bin (readsLeft 0) for a holder of its link; returns it, or undefined. */
+export async function deleteSpentBin(
+  db: BinDb,
+  input: { binId: string; linkProofHash: string },
+): Promise<BinItem | undefined> {
+  const deleted = await unlessConditionFails(
+    db.entities.bin
+      .delete({ binId: input.binId })
+      .where((bin, op) => `${op.eq(bin.readsLeft, 0)} AND ${op.eq(bin.linkProofHash, input.linkProofHash)}`)
+      .go({ response: "all_old" }),
+  );
+  return deleted?.data ?? undefined;
 }
 
 export interface BinContent {
   kind: BinItem["kind"];
-  ciphertext: Uint8Array;
+  /** Exactly one of ciphertext and (objectKey, objectBytes). */
+  ciphertext: Uint8Array | undefined;
+  objectKey: string | undefined;
+  objectBytes: number | undefined;
   iv: Uint8Array;
   passphraseSalt: Uint8Array | undefined;
   linkProofHash: string;
@@ -108,11 +148,15 @@ export async function replaceBinContent(
   },
 ): Promise<boolean> {
   const { binId, expectedVersion, manageCommitment, nowSeconds, content } = input;
-  const { passphraseSalt, ...always } = content;
+  const { passphraseSalt, ciphertext, objectKey, objectBytes, ...always } = content;
   let update = db.entities.bin
     .patch({ binId })
     .set({ ...always, version: expectedVersion + 1, updatedAt: nowSeconds });
   update = passphraseSalt ? update.set({ passphraseSalt }) : update.remove(["passphraseSalt"]);
+  update =
+    objectKey !== undefined
+      ? update.set({ objectKey, objectBytes: objectBytes! }).remove(["ciphertext"])
+      : update.set({ ciphertext: ciphertext! }).remove(["objectKey", "objectBytes"]);
   const written = await unlessConditionFails(
     update
       .where(
@@ -124,18 +168,18 @@ export async function replaceBinContent(
   return written !== undefined;
 }
 
-/** Deletes the bin if its manage commitment is still this one; false if it was already gone. */
+/** Deletes the bin if its manage commitment is still this one; the deleted bin, or undefined if already gone. */
 export async function deleteBinIfOwned(
   db: BinDb,
   input: { binId: string; manageCommitment: string },
-): Promise<boolean> {
+): Promise<BinItem | undefined> {
   const deleted = await unlessConditionFails(
     db.entities.bin
       .delete({ binId: input.binId })
       .where((bin, op) => op.eq(bin.manageCommitment, input.manageCommitment))
       .go({ response: "all_old" }),
   );
-  return !!deleted?.data;
+  return deleted?.data ?? undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ export {
   type BinItem,
   countWrongPassphrase,
   deleteBinIfOwned,
+  deleteSpentBin,
   destroyBinAfterWrongPassphrases,
   replaceBinContent,
   shortenBinExpiry,

@@ -2,6 +2,7 @@ import {
   CreateBinInput,
   DeleteBinInput,
   GetBinInput,
+  ReleaseBinInput,
   RevealBinInput,
   SetBinExpiryInput,
   UpdateBinInput,
@@ -21,6 +22,9 @@ export const binsRouter = {
   reveal: publicProcedure
     .input(RevealBinInput)
     .mutation(({ ctx, input }) => ctx.services.bins.reveal(input, { sourceIp: ctx.request.sourceIp })),
+  release: publicProcedure
+    .input(ReleaseBinInput)
+    .mutation(({ ctx, input }) => ctx.services.bins.release(input)),
   update: publicProcedure
     .input(UpdateBinInput)
     .mutation(({ ctx, input }) => ctx.services.bins.update(input, { sourceIp: ctx.request.sourceIp })),

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { type ContentDraft, describeSize, maxFileBytes } from "../bins/content";
+import { type ContentDraft, describeSize, maxFileBytes, sizeProblem } from "../bins/content";
 
 /** The secret itself: a text, or a file in its place. */
 export function ContentInput({
@@ -43,6 +43,7 @@ export function ContentInput({
           </button>
         )}
       </div>
+      <SizeProblem draft={draft} />
     </>
   );
 }
@@ -53,11 +54,13 @@ export function PassphraseInput({
   onChange,
   label,
   testId,
+  autoComplete = "new-password",
 }: {
   value: string;
   onChange(value: string): void;
   label: string;
   testId: string;
+  autoComplete?: string;
 }) {
   const id = useId();
   return (
@@ -68,9 +71,19 @@ export function PassphraseInput({
         type="password"
         data-testid={testId}
         value={value}
-        autoComplete="new-password"
+        autoComplete={autoComplete}
         onChange={(event) => onChange(event.target.value)}
       />
     </>
+  );
+}
+
+/** Too big a text or file: said in red and announced, the same way for both. */
+function SizeProblem({ draft }: { draft: ContentDraft }) {
+  const problem = sizeProblem(draft);
+  return (
+    <p className="error" role="alert" data-testid="size-problem" hidden={!problem}>
+      {problem}
+    </p>
   );
 }

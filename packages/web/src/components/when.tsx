@@ -4,9 +4,14 @@ import { useEffect, useState } from "react";
 // is ("in 5 minutes"), kept current while the page stays open.
 
 const absolute = (epochSeconds: number) =>
+  // dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are spelled out.
   new Intl.DateTimeFormat(undefined, {
-    dateStyle: "medium",
-    timeStyle: "short",
+    weekday: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZoneName: "short",
   }).format(new Date(epochSeconds * 1000));
 

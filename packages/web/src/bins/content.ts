@@ -26,15 +26,21 @@ export const describeSize = (bytes: number) =>
 export const isEmptyDraft = (draft: ContentDraft) => !draft.file && !draft.text.trim();
 
 /** What is wrong with the draft's size, in words that say what to do; undefined if it fits. */
-export function sizeProblem(draft: ContentDraft): string | undefined {
+export function sizeProblem(draft: ContentDraft, maxFile = maxFileBytes): string | undefined {
   if (draft.file) {
-    return draft.file.size > maxFileBytes
-      ? `The file is ${describeSize(draft.file.size)}; a secret holds at most ${describeSize(maxFileBytes)}. Choose a smaller file.`
+    return draft.file.size > maxFile
+      ? `The file is ${describeSize(draft.file.size)}; a secret holds at most ${describeSize(maxFile)}. Choose a smaller file.`
       : undefined;
   }
   if (new TextEncoder().encode(draft.text).length > maxTextBytes)
     return `The text is too long: a secret holds at most ${describeSize(maxTextBytes)} of text. Shorten it, or share it as a file.`;
   return undefined;
+}
+
+/** For forms whose content travels inside one API request (request links): empty or too big. */
+export function draftProblem(draft: ContentDraft): string | undefined {
+  if (isEmptyDraft(draft)) return "Type a secret or choose a file.";
+  return sizeProblem(draft, maxTextBytes);
 }
 
 export async function payloadOf(draft: ContentDraft): Promise<BinPayload> {

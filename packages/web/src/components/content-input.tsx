@@ -6,10 +6,13 @@ export function ContentInput({
   draft,
   onChange,
   textLabel = "Secret",
+  maxFile = maxFileBytes,
 }: {
   draft: ContentDraft;
   onChange(draft: ContentDraft): void;
   textLabel?: string;
+  /** Where the content must travel inside one request (request links), less than a bin's file limit. */
+  maxFile?: number;
 }) {
   const id = useId();
   return (
@@ -29,7 +32,7 @@ export function ContentInput({
         autoComplete="off"
         spellCheck={false}
       />
-      <label htmlFor={`${id}-file`}>…or a file (at most {describeSize(maxFileBytes)})</label>
+      <label htmlFor={`${id}-file`}>…or a file (at most {describeSize(maxFile)})</label>
       <div className="row file-row">
         <input
           id={`${id}-file`}
@@ -43,7 +46,7 @@ export function ContentInput({
           </button>
         )}
       </div>
-      <SizeProblem draft={draft} />
+      <SizeProblem draft={draft} maxFile={maxFile} />
     </>
   );
 }
@@ -79,8 +82,8 @@ export function PassphraseInput({
 }
 
 /** Too big a text or file: said in red and announced, the same way for both. */
-function SizeProblem({ draft }: { draft: ContentDraft }) {
-  const problem = sizeProblem(draft);
+function SizeProblem({ draft, maxFile }: { draft: ContentDraft; maxFile: number }) {
+  const problem = sizeProblem(draft, maxFile);
   return (
     <p className="error" role="alert" data-testid="size-problem" hidden={!problem}>
       {problem}

@@ -82,7 +82,8 @@ async function createInBrowser(
   if (bin.passphrase) await page.getByTestId("create-passphrase").fill(bin.passphrase);
   await shot("create-form");
   await page.getByTestId("create-bin").click();
-  await page.getByTestId("share-link").waitFor({ timeout: 60_000 });
+  // A 25 MiB file is encrypted and uploaded before the links show: minutes on a loaded 2-core machine.
+  await page.getByTestId("share-link").waitFor({ timeout: 180_000 });
   await shot("created");
   const share = await page.getByTestId("share-link").inputValue();
   const manage = await page.getByTestId("manage-link").inputValue();
@@ -288,7 +289,7 @@ test(
 
 test(
   "a 25 MiB file goes through object storage and back byte for byte; the burn deletes the object",
-  { timeout: 240_000 },
+  { timeout: 420_000 },
   async () => {
     let page!: Page;
     const shot = shooter("bins-large-file", () => page);

@@ -4,7 +4,7 @@ import { keys, keysLink } from "./kms";
 import { kmsStatements } from "./lib/policies";
 import { functionEntries } from "./lib/routes";
 import { componentName } from "./lib/stage";
-import { table } from "./storage";
+import { binObjects, table } from "./storage";
 
 export const api = new sst.aws.ApiGatewayV2("Api", {
   cors: {
@@ -25,7 +25,7 @@ export const functions = Object.fromEntries(
       architecture: "arm64",
       timeout: `${route.timeoutSeconds} seconds`,
       memory: `${route.memoryMb} MB`,
-      link: [table, keysLink],
+      link: [table, keysLink, binObjects],
       permissions: kmsStatements(kmsCapabilitiesOf(name), keys.arns),
       nodejs: { minify: true },
     });

@@ -93,9 +93,11 @@ async function openRequestLink() {
   return { requestId, secret };
 }
 
+const revealOf = new Map<string, { binId: string; linkProof: string; readProof: string }>();
 async function issuedBin() {
   const issued = await client.bins.issueKey.mutate();
-  const { wire } = await sealForCreate(issued, { maxReads: 5 });
+  const { wire, revealWire } = await sealForCreate(issued, { maxReads: 5 });
+  revealOf.set(wire.binId, revealWire);
   return { issued, wire };
 }
 
@@ -173,13 +175,40 @@ const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = 
   "bins.reveal": async () => {
     const { wire } = await issuedBin();
     await client.bins.create.mutate(wire);
-    return () => client.bins.reveal.mutate({ binId: wire.binId, readProof: wire.readProof });
+    const revealWire = revealOf.get(wire.binId)!;
+    return () => client.bins.reveal.mutate(revealWire);
+  },
+  "bins.release": async () => {
+    const { wire } = await issuedBin();
+    await client.bins.create.mutate(wire);
+    const { binId, linkProof } = revealOf.get(wire.binId)!;
+    return () => client.bins.release.mutate({ binId, linkProof });
   },
   "bins.update": async () => {
     const { wire } = await issuedBin();
     const { version } = await client.bins.create.mutate(wire);
-    const { binId, wrappedKey, kind, ciphertext, iv, readProof } = wire;
-    return () => client.bins.update.mutate({ binId, wrappedKey, version, kind, ciphertext, iv, readProof });
+    const { binId, wrappedKey, kind, ciphertext, iv, linkProofHash, readProofHash } = wire;
+    return () =>
+      client.bins.update.mutate({
+        binId,
+        wrappedKey,
+        version,
+        kind,
+        ciphertext,
+        iv,
+        linkProofHash,
+        readProofHash,
+      });
+  },
+  "bins.setExpiry": async () => {
+    const { wire } = await issuedBin();
+    const { expiresAt } = await client.bins.create.mutate(wire);
+    return () =>
+      client.bins.setExpiry.mutate({
+        binId: wire.binId,
+        wrappedKey: wire.wrappedKey,
+        expiresAt: expiresAt - 60,
+      });
   },
   "bins.delete": async () => {
     const { wire } = await issuedBin();

@@ -104,6 +104,16 @@ export const restRoutes = {
     path: "/v1/bins/{binId}",
     summary: "Replace a bin's content (the wrapped key proves ownership)",
   },
+  "bins.setExpiry": {
+    method: "POST",
+    path: "/v1/bins/{binId}/expiry",
+    summary: "Bring a bin's expiry forward (the wrapped key proves ownership)",
+  },
+  "bins.release": {
+    method: "POST",
+    path: "/v1/bins/{binId}/release",
+    summary: "After the last read of a large bin, delete its stored object (the link proof)",
+  },
   "bins.delete": {
     method: "DELETE",
     path: "/v1/bins/{binId}",

@@ -91,7 +91,9 @@ export const procedureRoutes = {
   "bins.create": { fn: "api", kms: ["decryptBinKey"] },
   "bins.get": { fn: "api", kms: [] },
   "bins.reveal": { fn: "api", kms: [] },
+  "bins.release": { fn: "api", kms: [] },
   "bins.update": { fn: "api", kms: ["decryptBinKey"] },
+  "bins.setExpiry": { fn: "api", kms: ["decryptBinKey"] },
   "bins.delete": { fn: "api", kms: ["decryptBinKey"] },
 } as const satisfies Record<string, ProcedureRoute>;
 

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type BinObjects } from "@coffer/core/bin-objects";
 import { createBinService } from "@coffer/core/bins";
 import type { Clock } from "@coffer/core/clock";
 import { dataKeyNames, type KeyName, keyCatalog } from "@coffer/core/config";
@@ -31,6 +32,8 @@ export interface Ports {
   sealKeyId: string;
   /** How long an instance trusts its copy of a key's state; 1 s unless a test says otherwise. */
   keyRingStalenessMs?: number;
+  /** The bucket for large bin contents. */
+  binObjects?: BinObjects;
 }
 
 /**
@@ -95,6 +98,7 @@ export function createServices(ports: Ports) {
         kms,
         clock,
         keyId: keyIds.bins,
+        objects: ports.binObjects,
       }),
     health: () =>
       createHealthService({

@@ -23,12 +23,17 @@ async function main() {
       kms: port("COFFER_KMS_PORT", 4599),
       dynamodb: port("COFFER_DYNAMODB_PORT", 8000),
       gateway: port("COFFER_GATEWAY_PORT", 3000),
+      s3: port("COFFER_S3_PORT", 4569),
     },
     // The stand-in for the deployed schedule (every minute): rotation sync and campaign steps.
     maintenanceIntervalMs: Number(process.env.COFFER_MAINTENANCE_INTERVAL_MS ?? 5_000),
   });
   const adminToken = await ensureAdminToken(stack.dynamoEndpoint, stack.tableName);
-  const web = await startWebDevServer({ apiUrl: stack.gateway.url, port: port("COFFER_WEB_PORT", 5173) });
+  const web = await startWebDevServer({
+    apiUrl: stack.gateway.url,
+    objectsUrl: stack.s3.url,
+    port: port("COFFER_WEB_PORT", 5173),
+  });
 
   console.log(
     [
@@ -37,6 +42,7 @@ async function main() {
       `  api gateway:  ${stack.gateway.url}`,
       `  KMS emulator: ${stack.kms.url}   (control routes: header X-Coffer-Control: ${stack.kms.controlSecret})`,
       `  DynamoDB:     ${stack.dynamoEndpoint} (table ${stack.tableName})`,
+      `  S3:           ${stack.s3.url} (bucket ${stack.s3.bucket})`,
       adminToken.created
         ? `Admin token (first start; also saved to ${adminToken.file}):\n  ${adminToken.token}`
         : `Admin token: in ${adminToken.file}`,

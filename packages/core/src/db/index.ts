@@ -5,7 +5,17 @@ export * from "./service";
 export type { TokenItem } from "./token";
 export type { RecordItem } from "./record";
 export type { IdempotencyItem } from "./idempotency";
-export { type BinContent, type BinItem, deleteBinIfOwned, replaceBinContent, takeBinRead } from "./bin";
+export {
+  type BinContent,
+  type BinItem,
+  countWrongPassphrase,
+  deleteBinIfOwned,
+  deleteSpentBin,
+  destroyBinAfterWrongPassphrases,
+  replaceBinContent,
+  shortenBinExpiry,
+  takeBinRead,
+} from "./bin";
 export type { RateLimitItem } from "./rate-limit";
 export type { PepperItem } from "./pepper";
 export type { NonceItem } from "./nonce";

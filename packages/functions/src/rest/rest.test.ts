@@ -167,15 +167,15 @@ test("query parameters become typed fields (admin.tokens.list?limit=1)", async (
 test("a bin: issue a key, create, read its metadata, reveal with the read proof (burns it)", async () => {
   const issued = await rest("POST", "/v1/bins");
   expect(issued.status).toBe(200);
-  const { binId, ...create } = (await sealForCreate(issued.body as never)).wire;
+  const sealed = await sealForCreate(issued.body as never);
+  const { binId, ...create } = sealed.wire;
+  const { binId: _, ...reveal } = sealed.revealWire;
   expect((await rest("POST", `/v1/bins/${binId}`, { body: create })).status).toBe(200);
   expect((await rest("GET", `/v1/bins/${binId}`)).body).toMatchObject({ exists: true, readsLeft: 1 });
-  const revealed = await rest("POST", `/v1/bins/${binId}/reveal`, { body: { readProof: create.readProof } });
+  const revealed = await rest("POST", `/v1/bins/${binId}/reveal`, { body: reveal });
   expect(revealed.status).toBe(200);
   expect(revealed.body.ciphertext).toBe(create.ciphertext);
-  expect(
-    (await rest("POST", `/v1/bins/${binId}/reveal`, { body: { readProof: create.readProof } })).status,
-  ).toBe(404);
+  expect((await rest("POST", `/v1/bins/${binId}/reveal`, { body: reveal })).status).toBe(404);
 });
 
 test("GET /v1/openapi.json serves the document generated from the routers", async () => {

@@ -75,10 +75,13 @@ test("a REST route's path parameters are fields of its procedure's input", () =>
   const reveal = (document.paths["/v1/bins/{binId}/reveal"] as Record<string, Record<string, unknown>>).post!;
   const body = reveal.requestBody as { content: { "application/json": { schema: Record<string, unknown> } } };
   expect(body.content["application/json"].schema).toMatchObject({
-    required: ["readProof"],
+    required: ["linkProof", "readProof"],
     additionalProperties: false,
   });
-  expect(Object.keys(body.content["application/json"].schema.properties as object)).toEqual(["readProof"]);
+  expect(Object.keys(body.content["application/json"].schema.properties as object)).toEqual([
+    "linkProof",
+    "readProof",
+  ]);
 });
 
 test("no two REST routes answer the same request", () => {

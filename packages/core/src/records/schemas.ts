@@ -1,6 +1,6 @@
 import { limits } from "../config";
 import * as z from "zod/mini";
-import { base64url, base64urlId, EncryptionContext, EpochSeconds, KeyName } from "../schemas";
+import { base64url, base64urlId, EncryptionContext, EpochSeconds, KeyName, PageInput } from "../schemas";
 import { SealedBytes } from "../sealed";
 
 const RecordId = base64urlId("A record id");
@@ -32,11 +32,5 @@ export const PutSealedInput = z.strictObject({
 });
 export type PutSealedInput = z.output<typeof PutSealedInput>;
 
-export const ListRecordsInput = z.optional(
-  z.strictObject({
-    limit: z.optional(z.int().check(z.gte(1), z.lte(100))),
-    /** The `cursor` of the previous page, as given. */
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
-  }),
-);
+export const ListRecordsInput = PageInput;
 export type ListRecordsInput = z.output<typeof ListRecordsInput>;

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { limits } from "../config";
-import { base64urlId, KeyName } from "../schemas";
+import { base64urlId, KeyName, PageInput } from "../schemas";
 import { SealedBytes } from "../sealed";
 
 const RequestId = base64urlId("A request id");
@@ -24,12 +24,7 @@ export const CreateRequestInput = z.strictObject({
 });
 export type CreateRequestInput = z.output<typeof CreateRequestInput>;
 
-export const ListRequestsInput = z.optional(
-  z.strictObject({
-    limit: z.optional(z.int().check(z.gte(1), z.lte(100))),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
-  }),
-);
+export const ListRequestsInput = PageInput;
 export type ListRequestsInput = z.output<typeof ListRequestsInput>;
 
 export const RequestLinkInput = z.strictObject({ requestId: RequestId, secret: LinkSecret });

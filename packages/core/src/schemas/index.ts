@@ -82,3 +82,11 @@ export const EncryptionContext = z.custom<Record<string, string>>().check(
 
 /** Epoch seconds. Whether it lies in the future is for the services, which own the clock. */
 export const EpochSeconds = z.int().check(z.positive(), z.lte(2 ** 40));
+
+/** A page request of any list: how many items, and the `cursor` of the previous page, as given. */
+export const PageInput = z.optional(
+  z.strictObject({
+    limit: z.optional(z.int().check(z.gte(1), z.lte(100))),
+    cursor: z.optional(z.string().check(z.maxLength(2048))),
+  }),
+);

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { base64urlId, EpochSeconds, KeyName } from "../schemas";
+import { base64urlId, EpochSeconds, KeyName, PageInput } from "../schemas";
 import { scopes } from "./caller";
 
 /** A tenant's name: lower-case letters, digits and - _ . (it is part of DynamoDB keys). */
@@ -35,12 +35,7 @@ export const CreateTokenInput = z.strictObject({
 });
 export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 
-export const ListTokensInput = z.optional(
-  z.strictObject({
-    limit: z.optional(z.int().check(z.gte(1), z.lte(100))),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
-  }),
-);
+export const ListTokensInput = PageInput;
 export type ListTokensInput = z.infer<typeof ListTokensInput>;
 
 export const RevokeTokenInput = z.strictObject({

@@ -14,11 +14,26 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0..65535. ${usage}`);
 
+  // Signals are handled before the ready line is printed: whoever reads that line may stop us at once.
+  let isClosing = false;
+  let closeEmulator: (() => Promise<void>) | undefined;
+  const shutDown = () => {
+    if (isClosing) return;
+    isClosing = true;
+    (closeEmulator ?? (async () => {}))().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", shutDown);
+  process.once("SIGTERM", shutDown);
+
   const emulator = await startKmsEmulator({
     port,
     ...(values.host ? { host: values.host } : {}),
     ...(values.state ? { statePath: values.state } : {}),
   });
+  closeEmulator = () => emulator.close();
   process.stdout.write(
     `KMS emulator listening on ${emulator.url} (control routes: header X-Coffer-Control: ${emulator.controlSecret})\n`,
   );
@@ -26,18 +41,6 @@ async function main(): Promise<void> {
     process.stderr.write(
       `KMS state, raw key material included, is kept in ${values.state}: keep it out of git.\n`,
     );
-
-  let isClosing = false;
-  const shutDown = () => {
-    if (isClosing) return;
-    isClosing = true;
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", shutDown);
-  process.once("SIGTERM", shutDown);
 }
 
 main().catch((error: unknown) => {

@@ -68,7 +68,9 @@ describe("retried faults", () => {
 
   test("a blackholed request times out and the retry succeeds", async () => {
     kms.emulator.faults.add({ kind: "blackhole", count: 1 });
-    const client = retryingClient({ requestHandler: { requestTimeout: 200, throwOnRequestTimeout: true } });
+    // The blackholed attempt never answers, so any timeout ends it; the same timeout also bounds the
+    // retry, which on a loaded machine can take well over 200 ms. 2 s keeps the test short and sure.
+    const client = retryingClient({ requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true } });
     const out = await dataKey(client);
     expect(out.$metadata.attempts).toBe(2);
   });

@@ -3,17 +3,30 @@ import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
 import { sealForCreate } from "@coffer/testkit/bins";
 import { startTestStack } from "@coffer/testkit/stack";
+import { runDynamoEndpoint } from "@coffer/testkit/dynamo";
 import { kmsStatements, type KmsStatement } from "../../../infra/lib/policies";
+import { type DynamoStatement, dynamoStatements } from "../../../infra/lib/dynamo-policies";
+import { type DynamoRequest, type DynamoProxy, startDynamoProxy } from "@coffer/testkit/dynamo-proxy";
 import { connectDb } from "@coffer/core/db";
 import { portsFromEnvironment } from "./handlers/ports";
-import { functionFor, kmsCapabilitiesOf, type ProcedurePath, procedureRoutes } from "./routes";
+import {
+  dynamoCapabilitiesOf,
+  type FunctionName,
+  functionFor,
+  functionNames,
+  kmsCapabilitiesOf,
+  type ProcedurePath,
+  procedureRoutes,
+} from "./routes";
 import { createServices } from "./services";
 import { b64 } from "@coffer/testkit/b64";
 
 // Least privilege, checked against reality: every procedure is run for real, every KMS request it
-// makes is observed (action, key, context), and each must be allowed by the IAM statements that
-// infra derives for its function from the route table. Every capability a procedure declares must
-// be used, so no function holds an action that its procedures do not need.
+// makes is observed (action, key, context), and so is every DynamoDB request (action, table or
+// index, partition keys) through a recording proxy in front of DynamoDB Local. Each must be allowed
+// by the IAM statements that infra derives for its function from the route table. Every KMS
+// capability a procedure declares must be used, and every DynamoDB grant of a function must be used
+// by one of its procedures, so no function holds an action that its procedures do not need.
 
 interface KmsRequest {
   actions: string[];
@@ -34,10 +47,12 @@ const actionsOf: Record<string, string[]> = {
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let client: CofferClient;
 let observed: KmsRequest[] = [];
+let dynamo: DynamoProxy;
 
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
-  stack = await startTestStack();
+  dynamo = await startDynamoProxy(runDynamoEndpoint());
+  stack = await startTestStack({ dynamoEndpoint: dynamo.url });
   client = createCofferClient({
     url: stack.gateway.url,
     token: await stack.mintToken({
@@ -63,7 +78,10 @@ beforeAll(async () => {
     return output;
   } as never);
 });
-afterAll(() => stack.stop());
+afterAll(async () => {
+  await stack.stop();
+  await dynamo.close();
+});
 
 const fresh = () => ({ run: `${Date.now()}-${Math.random()}` });
 
@@ -116,8 +134,12 @@ const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = 
     });
     return () => client.crypto.rewrap.mutate({ envelope });
   },
-  "records.put": async () => () =>
-    client.records.put.mutate({ keyName: "default", plaintext: b64("x"), context: fresh() }),
+  "records.put": async () => async () => {
+    // A put with an idempotency key (one transaction), then its replay, which reads the first back.
+    const input = { keyName: "default", plaintext: b64("x"), context: fresh(), idempotencyKey: "lp" };
+    await client.records.put.mutate(input);
+    return client.records.put.mutate(input);
+  },
   "records.get": async () => {
     const { recordId } = await client.records.put.mutate({
       keyName: "default",
@@ -165,6 +187,46 @@ const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = 
   },
 };
 
+const tableArn = () => `arn:aws:dynamodb:us-east-1:000000000000:table/${stack.tableName}`;
+const tableArns = () => ({ table: tableArn(), index: (name: string) => `${tableArn()}/index/${name}` });
+const dynamoPolicyOf = (fn: FunctionName) => dynamoStatements(dynamoCapabilitiesOf(fn), tableArns());
+const used: Record<FunctionName, DynamoRequest[]> = { api: [], decrypt: [], admin: [] };
+
+/** IAM's StringLike: "*" matches any run of characters. */
+const like = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  ).test(value);
+
+/** A tiny IAM evaluator for DynamoDB: action, table or index ARN, and ForAllValues:StringLike on the partition keys. */
+function dynamoAllows(statements: DynamoStatement<string>[], request: DynamoRequest): boolean {
+  if (request.table !== stack.tableName) return false;
+  const resource = request.index ? tableArns().index(request.index) : tableArn();
+  return statements.some(
+    (statement) =>
+      statement.actions.includes(request.action) &&
+      statement.resources.includes(resource) &&
+      (statement.conditions ?? []).every(
+        (condition) =>
+          condition.test === "ForAllValues:StringLike" &&
+          request.leadingKeys.every((key) => condition.values.some((pattern) => like(pattern, key))),
+      ),
+  );
+}
+
+/** The requests that the function's statements would refuse, described for the failure message. */
+function dynamoViolations(fn: FunctionName, requests: DynamoRequest[]): string[] {
+  const policy = dynamoPolicyOf(fn);
+  return requests
+    .filter((request) => !dynamoAllows(policy, request))
+    .map(
+      (request) => `${fn}: ${request.action} ${request.index ?? "table"} ${request.leadingKeys.join(",")}`,
+    );
+}
+
 /** A tiny IAM evaluator for the statements infra builds: action, resource and StringEquals on the context. */
 function allows(statements: KmsStatement<string>[], action: string, request: KmsRequest): boolean {
   return statements.some(
@@ -186,8 +248,10 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
     const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
     const run = await exercises[path]();
     observed = [];
+    dynamo.requests.length = 0;
     await run();
     const requests = observed;
+    const dynamoRequests = [...dynamo.requests];
 
     const fn = functionFor(path)!;
     const functionPolicy = kmsStatements(kmsCapabilitiesOf(fn), keys);
@@ -195,6 +259,10 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
       for (const action of request.actions)
         expect(allows(functionPolicy, action, request), `${path}: ${action} on ${request.keyArn}`).toBe(true);
     }
+    expect(dynamoViolations(fn, dynamoRequests), `${path}: DynamoDB requests outside its statements`).toEqual(
+      [],
+    );
+    used[fn].push(...dynamoRequests);
     for (const capability of procedureRoutes[path].kms) {
       const needed = kmsStatements([capability], keys);
       const used = requests.some((request) =>
@@ -205,16 +273,41 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
   },
 );
 
+test("a planted DynamoDB request outside the function's statements is caught", async () => {
+  // As if bins.get, served by the api function, also wrote a token item: the checker must refuse it.
+  const run = await exercises["bins.get"]();
+  dynamo.requests.length = 0;
+  const { db, dynamo: client } = connectDb({ endpoint: dynamo.url, table: stack.tableName });
+  await Promise.all([
+    run(),
+    db.entities.token
+      .put({ tokenId: "planted", name: "planted", secretHash: "x", scopes: ["admin"], createdAt: 1 })
+      .go(),
+  ]);
+  client.destroy();
+  expect(dynamoViolations("api", [...dynamo.requests])).toEqual([
+    "api: dynamodb:PutItem table $coffer#tokenId_planted",
+  ]);
+  // The same request is one the admin function may make.
+  expect(
+    dynamoViolations(
+      "admin",
+      dynamo.requests.filter((r) => r.action === "dynamodb:PutItem"),
+    ),
+  ).toEqual([]);
+});
+
 test("cold instances make, then adopt, the bins rate-limit pepper with only the api function's rights", async () => {
   const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
   const policy = kmsStatements(kmsCapabilitiesOf(functionFor("bins.issueKey")!), keys);
-  const { db, dynamo } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });
+  const { db, dynamo: direct } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });
   await db.entities.pepper.delete({ name: "bins/rate-limit" }).go();
-  dynamo.destroy();
+  direct.destroy();
 
   const pepperRequests: KmsRequest[] = [];
   for (const instance of ["makes", "adopts"]) {
     observed = [];
+    dynamo.requests.length = 0;
     // A new set of services is what a new Lambda instance builds on its first request.
     await createServices(portsFromEnvironment()).bins.issueKey({ sourceIp: "192.0.2.44" });
     for (const request of observed) {
@@ -225,6 +318,28 @@ test("cold instances make, then adopt, the bins rate-limit pepper with only the 
         ).toBe(true);
     }
     pepperRequests.push(...observed.filter((request) => request.context.pepper !== undefined));
+    expect(dynamoViolations("api", [...dynamo.requests])).toEqual([]);
+    used.api.push(...dynamo.requests);
   }
   expect(pepperRequests.map((request) => request.actions[0])).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+});
+
+// Runs last (vitest keeps file order): every grant a function holds was needed by some request.
+test("every DynamoDB grant of each function is used by one of its procedures", () => {
+  for (const fn of functionNames) {
+    for (const statement of dynamoPolicyOf(fn)) {
+      const patterns = statement.conditions?.[0]?.values ?? [undefined];
+      for (const pattern of patterns) {
+        const grant = {
+          ...statement,
+          conditions: pattern ? [{ ...statement.conditions![0]!, values: [pattern] }] : [],
+        };
+        const isUsed = used[fn].some((request) => dynamoAllows([grant], request));
+        expect(
+          isUsed,
+          `${fn} holds ${statement.actions[0]} on ${pattern ?? "the table"} but never used it`,
+        ).toBe(true);
+      }
+    }
+  }
 });

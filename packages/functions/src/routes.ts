@@ -1,9 +1,16 @@
-// The route table: which Lambda function serves which procedure, and which KMS capabilities each
-// procedure needs. Infra turns it into functions, routes and least-privilege policies; the local
-// gateway serves it; the client's splitLink reads it so a batch never mixes two functions.
-// Pure data, no imports: the web bundle imports it too.
+// The route table: which Lambda function serves which procedure, and which KMS and DynamoDB
+// capabilities each procedure needs. Infra turns it into functions, routes and least-privilege
+// policies; the local gateway serves it; the client's splitLink reads it so a batch never mixes two
+// functions. Pure data (its one import is a type): the web bundle imports it too.
 
-export type FunctionName = "api" | "decrypt";
+import type { EntityIndex, EntityName } from "@coffer/core/config";
+
+/**
+ * api: public procedures, encryption, data keys, record writes. decrypt: everything that unwraps a
+ * data key. admin: tokens (and, later, key lifecycle and audit), so that whoever controls the
+ * public function cannot mint a token for the decrypt function.
+ */
+export type FunctionName = "api" | "decrypt" | "admin";
 
 /** What a procedure asks of KMS. infra/lib/policies.ts maps each to IAM actions and resources. */
 export type KmsCapability =
@@ -13,6 +20,20 @@ export type KmsCapability =
   | "reEncryptDataKey" // ReEncryptFrom/To on the data keys
   | "generateBinKey" // GenerateDataKey on the bins key, only with context purpose=bin
   | "decryptBinKey"; // Decrypt on the bins key, only with context purpose=bin
+
+/** The item-level DynamoDB actions Coffer uses; infra/lib/dynamo-policies.ts grants them per entity. */
+export type DynamoItemAction =
+  "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "ConditionCheckItem" | "Query";
+
+/**
+ * What a procedure asks of DynamoDB: actions on the items of one entity, through the table's key
+ * (default) or a global index's; or `describeTable`, the health probe's metadata read.
+ */
+export type DynamoCapability =
+  | {
+      [E in EntityName]: { entity: E; actions: readonly DynamoItemAction[]; index?: EntityIndex<E> };
+    }[EntityName]
+  | "describeTable";
 
 export interface FunctionRoute {
   /** The API Gateway path prefix: the function serves `ANY <path>/{proxy+}`. */
@@ -26,6 +47,7 @@ export interface FunctionRoute {
 export interface ProcedureRoute {
   fn: FunctionName;
   kms: readonly KmsCapability[];
+  dynamo: readonly DynamoCapability[];
 }
 
 export const functionRoutes = {
@@ -41,32 +63,91 @@ export const functionRoutes = {
     timeoutSeconds: 10,
     memoryMb: 1024,
   },
+  admin: {
+    path: "/admin",
+    handler: "packages/functions/src/handlers/admin.handler",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
 } as const satisfies Record<FunctionName, FunctionRoute>;
 
+// Shared DynamoDB needs, named for why a procedure has them.
+/** A token-scoped procedure reads its caller's token (then trusts it for a second per instance). */
+const authenticate = { entity: "token", actions: ["GetItem"] } as const;
+/**
+ * A rate-limited bin call bumps its counter; on an instance's first one, the rate limiter also
+ * reads the pepper that hashes source IPs, or makes it.
+ */
+const rateLimited = [
+  { entity: "rateLimit", actions: ["UpdateItem"] },
+  { entity: "pepper", actions: ["GetItem", "PutItem"] },
+] as const;
+
 export const procedureRoutes = {
-  health: { fn: "api", kms: ["describeKey"] },
-  "keys.dataKey": { fn: "api", kms: ["generateDataKey"] },
-  "keys.decryptDataKey": { fn: "decrypt", kms: ["decryptDataKey"] },
-  "crypto.encrypt": { fn: "api", kms: ["generateDataKey"] },
-  "crypto.encryptBatch": { fn: "api", kms: ["generateDataKey"] },
-  "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"] },
-  "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"] },
-  "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"] },
-  "records.put": { fn: "api", kms: ["generateDataKey"] },
-  "records.get": { fn: "decrypt", kms: ["decryptDataKey"] },
-  "records.delete": { fn: "api", kms: [] },
-  "admin.tokens.create": { fn: "api", kms: [] },
-  "admin.tokens.list": { fn: "api", kms: [] },
-  "admin.tokens.revoke": { fn: "api", kms: [] },
+  health: { fn: "api", kms: ["describeKey"], dynamo: ["describeTable"] },
+  "keys.dataKey": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate] },
+  "keys.decryptDataKey": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate] },
+  "crypto.encrypt": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate] },
+  "crypto.encryptBatch": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate] },
+  "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate] },
+  "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate] },
+  "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"], dynamo: [authenticate] },
+  "records.put": {
+    fn: "api",
+    kms: ["generateDataKey"],
+    dynamo: [
+      authenticate,
+      // A put with an idempotency key writes both in one transaction; a replay reads both back.
+      { entity: "record", actions: ["PutItem", "GetItem"] },
+      { entity: "idempotency", actions: ["PutItem", "GetItem"] },
+    ],
+  },
+  "records.get": {
+    fn: "decrypt",
+    kms: ["decryptDataKey"],
+    dynamo: [authenticate, { entity: "record", actions: ["GetItem"] }],
+  },
+  "records.delete": {
+    fn: "api",
+    kms: [],
+    dynamo: [authenticate, { entity: "record", actions: ["GetItem", "DeleteItem"] }],
+  },
+  "admin.tokens.create": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "token", actions: ["PutItem"] }],
+  },
+  "admin.tokens.list": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "token", actions: ["Query"], index: "gsi1" }],
+  },
+  "admin.tokens.revoke": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "token", actions: ["UpdateItem"] }],
+  },
   // On an instance's first rate-limited bin call, the rate limiter also makes (GenerateDataKey) or
   // adopts (Decrypt) its pepper under the bins key: the function serving these holds both, as
   // issueKey and create need them anyway. least-privilege.test checks that cold path too.
-  "bins.issueKey": { fn: "api", kms: ["generateBinKey"] },
-  "bins.create": { fn: "api", kms: ["decryptBinKey"] },
-  "bins.get": { fn: "api", kms: [] },
-  "bins.reveal": { fn: "api", kms: [] },
-  "bins.update": { fn: "api", kms: ["decryptBinKey"] },
-  "bins.delete": { fn: "api", kms: ["decryptBinKey"] },
+  "bins.issueKey": { fn: "api", kms: ["generateBinKey"], dynamo: [...rateLimited] },
+  "bins.create": {
+    fn: "api",
+    kms: ["decryptBinKey"],
+    dynamo: [...rateLimited, { entity: "bin", actions: ["PutItem"] }],
+  },
+  "bins.get": { fn: "api", kms: [], dynamo: [{ entity: "bin", actions: ["GetItem"] }] },
+  "bins.reveal": { fn: "api", kms: [], dynamo: [{ entity: "bin", actions: ["UpdateItem", "DeleteItem"] }] },
+  "bins.update": {
+    fn: "api",
+    kms: ["decryptBinKey"],
+    dynamo: [...rateLimited, { entity: "bin", actions: ["GetItem", "UpdateItem"] }],
+  },
+  "bins.delete": {
+    fn: "api",
+    kms: ["decryptBinKey"],
+    dynamo: [...rateLimited, { entity: "bin", actions: ["GetItem", "DeleteItem"] }],
+  },
 } as const satisfies Record<string, ProcedureRoute>;
 
 export type ProcedurePath = keyof typeof procedureRoutes;
@@ -102,6 +183,12 @@ export function functionUrl(apiUrl: string, route: Pick<FunctionRoute, "path">):
 
 export function functionFor(path: string): FunctionName | undefined {
   return (procedureRoutes as Record<string, ProcedureRoute>)[path]?.fn;
+}
+
+/** The DynamoDB capabilities of every procedure that a function serves (infra merges them). */
+export function dynamoCapabilitiesOf(fn: FunctionName): DynamoCapability[] {
+  const routes = Object.values(procedureRoutes) as ProcedureRoute[];
+  return routes.filter((route) => route.fn === fn).flatMap((route) => route.dynamo);
 }
 
 /** The union of the KMS capabilities of every procedure that a function serves. */

@@ -1,0 +1,116 @@
+import { describe, expect, test } from "vitest";
+import { entityKeys } from "@coffer/core/config";
+import { dynamoCapabilitiesOf, type FunctionName, functionNames } from "@coffer/functions/routes";
+import { type DynamoStatement, dynamoStatements, LEADING_KEYS } from "./dynamo-policies";
+
+const arns = { table: "arn:table/t", index: (name: string) => `arn:table/t/index/${name}` };
+const policyOf = (fn: FunctionName) => dynamoStatements(dynamoCapabilitiesOf(fn), arns);
+
+/** (action, resource, pattern) triples, the unit IAM decides on. */
+const grants = (statements: DynamoStatement<string>[]) =>
+  statements.flatMap((s) =>
+    s.actions.flatMap((action) =>
+      s.resources.flatMap((resource) => {
+        const patterns = s.conditions?.find((c) => c.variable === LEADING_KEYS)?.values ?? ["(any item)"];
+        return patterns.map((pattern) => `${action} ${resource} ${pattern}`);
+      }),
+    ),
+  );
+
+const WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+// Actions that reconfigure, delete, back up, restore or bulk-read the table: no function has them.
+const TABLE_ADMIN = [
+  "dynamodb:*",
+  "dynamodb:DeleteTable",
+  "dynamodb:UpdateTable",
+  "dynamodb:UpdateContinuousBackups",
+  "dynamodb:CreateBackup",
+  "dynamodb:DeleteBackup",
+  "dynamodb:RestoreTableFromBackup",
+  "dynamodb:RestoreTableToPointInTime",
+  "dynamodb:UpdateTimeToLive",
+  "dynamodb:Scan",
+  "dynamodb:PartiQLSelect",
+  "dynamodb:PartiQLUpdate",
+  "dynamodb:PartiQLDelete",
+];
+
+describe("DynamoDB policies from the route table", () => {
+  // The spec, written out independently of the builder: what each function may do.
+  test("each function holds exactly these grants", () => {
+    const t = "arn:table/t";
+    expect(grants(policyOf("api")).sort()).toEqual(
+      [
+        `dynamodb:DescribeTable ${t} (any item)`,
+        `dynamodb:GetItem ${t} ${entityKeys.token.table}`,
+        `dynamodb:GetItem ${t} ${entityKeys.record.table}`,
+        `dynamodb:GetItem ${t} ${entityKeys.idempotency.table}`,
+        `dynamodb:GetItem ${t} ${entityKeys.bin.table}`,
+        `dynamodb:GetItem ${t} ${entityKeys.pepper.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.record.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.idempotency.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.bin.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.pepper.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.bin.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.rateLimit.table}`,
+        `dynamodb:DeleteItem ${t} ${entityKeys.record.table}`,
+        `dynamodb:DeleteItem ${t} ${entityKeys.bin.table}`,
+      ].sort(),
+    );
+    expect(grants(policyOf("decrypt")).sort()).toEqual(
+      [
+        `dynamodb:GetItem ${t} ${entityKeys.token.table}`,
+        `dynamodb:GetItem ${t} ${entityKeys.record.table}`,
+      ].sort(),
+    );
+    expect(grants(policyOf("admin")).sort()).toEqual(
+      [
+        `dynamodb:GetItem ${t} ${entityKeys.token.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.token.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.token.table}`,
+        `dynamodb:Query ${t}/index/gsi1 ${entityKeys.token.gsi1}`,
+      ].sort(),
+    );
+  });
+
+  test("no function holds dynamodb:*, table administration, backups or scans", () => {
+    for (const fn of functionNames)
+      for (const statement of policyOf(fn))
+        for (const action of statement.actions) expect(TABLE_ADMIN).not.toContain(action);
+  });
+
+  test("every item action is bound to its entities' partition keys", () => {
+    for (const fn of functionNames)
+      for (const statement of policyOf(fn).filter((s) => s.actions[0] !== "dynamodb:DescribeTable")) {
+        expect(statement.conditions).toHaveLength(1);
+        expect(statement.conditions![0]).toMatchObject({
+          test: "ForAllValues:StringLike",
+          variable: LEADING_KEYS,
+        });
+        expect(statement.resources).not.toContain("*");
+      }
+  });
+
+  test("the api function cannot write a token, and the decrypt function cannot write at all", () => {
+    const tokenWrites = grants(policyOf("api")).filter(
+      (grant) =>
+        WRITES.some((w) => grant.startsWith(`${w} `)) && grant.endsWith(` ${entityKeys.token.table}`),
+    );
+    expect(tokenWrites).toEqual([]);
+    expect(
+      policyOf("decrypt")
+        .flatMap((s) => s.actions)
+        .filter((a) => WRITES.includes(a)),
+    ).toEqual([]);
+  });
+
+  test("only the indexes a function queries are granted", () => {
+    const indexed = (fn: FunctionName) =>
+      policyOf(fn)
+        .flatMap((s) => s.resources)
+        .filter((r) => r.includes("/index/"));
+    expect(indexed("api")).toEqual([]);
+    expect(indexed("decrypt")).toEqual([]);
+    expect(indexed("admin")).toEqual(["arn:table/t/index/gsi1"]);
+  });
+});

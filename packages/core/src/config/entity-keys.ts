@@ -1,0 +1,23 @@
+// The partition key values that each ElectroDB entity writes, as IAM `StringLike` patterns: what
+// `dynamodb:LeadingKeys` conditions match (DESIGN §2). ElectroDB builds a key as
+// `$<service>#<attribute>_<value>#...`; db/entity-keys.test.ts checks every pattern here against
+// the keys the entities really build, so a renamed attribute or index fails a test, not a deploy.
+//
+// Prefix overlaps to keep in mind: an idempotency key ("$coffer#tokenId_<id>#idempotencyKey_<k>")
+// starts like a token ("$coffer#tokenId_<id>"). The token pattern therefore also matches
+// idempotency items, but not the other way round: token ids are base64url and never hold "#", so
+// the idempotency pattern can never name a token item.
+// Pure data: infra imports it.
+
+export const entityKeys = {
+  token: { table: "$coffer#tokenId_*", gsi1: "$coffer" },
+  record: { table: "$coffer#recordId_*" },
+  idempotency: { table: "$coffer#tokenId_*#idempotencyKey_*" },
+  bin: { table: "$coffer#binId_*" },
+  rateLimit: { table: "$coffer#action_*#subjectHash_*#windowStart_*" },
+  pepper: { table: "$coffer#name_*" },
+} as const satisfies Record<string, { table: string } & Record<string, string>>;
+
+export type EntityName = keyof typeof entityKeys;
+/** "table" for the table's own partition key, else a global index's name. */
+export type EntityIndex<E extends EntityName = EntityName> = keyof (typeof entityKeys)[E];

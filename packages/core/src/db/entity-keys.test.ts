@@ -1,0 +1,58 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { expect, test } from "vitest";
+import { entityKeys } from "../config";
+import { createDocumentClient } from "./clients";
+import { createDb } from "./service";
+
+// IAM's StringLike: "*" matches any run of characters, everything else itself.
+const matches = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  ).test(value);
+
+const { entities } = createDb({
+  client: createDocumentClient(new DynamoDBClient({ region: "us-east-1" })),
+  table: "t",
+});
+type Params = { Key?: Record<string, string>; ExpressionAttributeValues?: Record<string, string> };
+const pkOf = (params: Params) => params.Key!.pk!;
+
+// The keys ElectroDB really builds (params() sends nothing), for ids with letters of both cases.
+const built = {
+  token: pkOf(entities.token.get({ tokenId: "Tok_1d" }).params()),
+  record: pkOf(entities.record.get({ recordId: "Rec-1D" }).params()),
+  idempotency: pkOf(entities.idempotency.get({ tokenId: "Tok_1d", idempotencyKey: "k-1" }).params()),
+  bin: pkOf(entities.bin.get({ binId: "Bin_1D" }).params()),
+  rateLimit: pkOf(
+    entities.rateLimit.get({ action: "bins.create", subjectHash: "aB", windowStart: 60 }).params(),
+  ),
+  pepper: pkOf(entities.pepper.get({ name: "bins/rate-limit" }).params()),
+};
+
+test.each(Object.keys(built) as (keyof typeof built)[])(
+  "%s: the pattern matches the keys it builds",
+  (entity) => {
+    expect(
+      matches(entityKeys[entity].table, built[entity]),
+      `${entityKeys[entity].table} vs ${built[entity]}`,
+    ).toBe(true);
+  },
+);
+
+test("each pattern matches its own entity's keys and no other's, except the documented token/idempotency overlap", () => {
+  for (const [entity, pattern] of Object.entries(entityKeys)) {
+    const others = Object.entries(built).filter(
+      ([other]) => other !== entity && matches(pattern.table, built[other as keyof typeof built]),
+    );
+    expect(others.map(([other]) => other)).toEqual(entity === "token" ? ["idempotency"] : []);
+  }
+});
+
+test("the token list reads gsi1 under the fixed partition key", () => {
+  const params = entities.token.query.all({}).params() as Params & { IndexName: string };
+  expect(params.IndexName).toBe("gsi1");
+  expect(params.ExpressionAttributeValues![":pk"]).toBe(entityKeys.token.gsi1);
+});

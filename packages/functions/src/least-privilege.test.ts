@@ -1,7 +1,6 @@
 import { KMSClient } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
-import { sealForCreate } from "@coffer/testkit/bins";
 import { startTestStack } from "@coffer/testkit/stack";
 import { runDynamoEndpoint } from "@coffer/testkit/dynamo";
 import { kmsStatements, type KmsStatement } from "../../../infra/lib/policies";
@@ -19,7 +18,7 @@ import {
   procedureRoutes,
 } from "./routes";
 import { createServices } from "./services";
-import { b64 } from "@coffer/testkit/b64";
+import { type Exercises, exercisesFor } from "@coffer/testkit/exercises";
 
 // Least privilege, checked against reality: every procedure is run for real, every KMS request it
 // makes is observed (action, key, context), and so is every DynamoDB request (action, table or
@@ -60,6 +59,7 @@ beforeAll(async () => {
       scopes: ["datakey", "encrypt", "decrypt", "rewrap", "admin"],
     }),
   });
+  exercises = exercisesFor(client);
   // Observe (not replace) every KMS request the handlers send, with the key that answered it.
   const send = KMSClient.prototype.send;
   vi.spyOn(KMSClient.prototype, "send").mockImplementation(async function (this: KMSClient, command: never) {
@@ -83,109 +83,7 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const fresh = () => ({ run: `${Date.now()}-${Math.random()}` });
-
-async function issuedBin() {
-  const issued = await client.bins.issueKey.mutate();
-  const { wire } = await sealForCreate(issued, { maxReads: 5 });
-  return { issued, wire };
-}
-
-/** For each procedure: setup (not observed), then the call whose KMS requests are observed. */
-const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = {
-  health: async () => () => client.health.query(),
-  "keys.dataKey": async () => () => client.keys.dataKey.mutate({ keyName: "default", context: fresh() }),
-  "keys.decryptDataKey": async () => {
-    const context = fresh();
-    const { wrappedKey } = await client.keys.dataKey.mutate({
-      keyName: "default",
-      context,
-      plaintext: false,
-    });
-    return () => client.keys.decryptDataKey.mutate({ keyName: "default", wrappedKey, context });
-  },
-  "crypto.encrypt": async () => () =>
-    client.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x"), context: fresh() }),
-  "crypto.encryptBatch": async () => () =>
-    client.crypto.encryptBatch.mutate({ items: [{ keyName: "pii", plaintext: b64("x"), context: fresh() }] }),
-  "crypto.decrypt": async () => {
-    const context = fresh();
-    const { envelope } = await client.crypto.encrypt.mutate({
-      keyName: "default",
-      plaintext: b64("x"),
-      context,
-    });
-    return () => client.crypto.decrypt.mutate({ envelope, context });
-  },
-  "crypto.decryptBatch": async () => {
-    const context = fresh();
-    const { envelope } = await client.crypto.encrypt.mutate({
-      keyName: "default",
-      plaintext: b64("x"),
-      context,
-    });
-    return () => client.crypto.decryptBatch.mutate({ items: [{ envelope, context }] });
-  },
-  "crypto.rewrap": async () => {
-    const { envelope } = await client.crypto.encrypt.mutate({
-      keyName: "default",
-      plaintext: b64("x"),
-      context: fresh(),
-    });
-    return () => client.crypto.rewrap.mutate({ envelope });
-  },
-  "records.put": async () => async () => {
-    // A put with an idempotency key (one transaction), then its replay, which reads the first back.
-    const input = { keyName: "default", plaintext: b64("x"), context: fresh(), idempotencyKey: "lp" };
-    await client.records.put.mutate(input);
-    return client.records.put.mutate(input);
-  },
-  "records.get": async () => {
-    const { recordId } = await client.records.put.mutate({
-      keyName: "default",
-      plaintext: b64("x"),
-      context: fresh(),
-    });
-    return () => client.records.get.query({ recordId });
-  },
-  "records.delete": async () => {
-    const { recordId } = await client.records.put.mutate({ keyName: "default", plaintext: b64("x") });
-    return () => client.records.delete.mutate({ recordId });
-  },
-  "bins.issueKey": async () => () => client.bins.issueKey.mutate(),
-  "bins.create": async () => {
-    const { wire } = await issuedBin();
-    return () => client.bins.create.mutate(wire);
-  },
-  "bins.get": async () => {
-    const { wire } = await issuedBin();
-    await client.bins.create.mutate(wire);
-    return () => client.bins.get.query({ binId: wire.binId });
-  },
-  "bins.reveal": async () => {
-    const { wire } = await issuedBin();
-    await client.bins.create.mutate(wire);
-    return () => client.bins.reveal.mutate({ binId: wire.binId, readProof: wire.readProof });
-  },
-  "bins.update": async () => {
-    const { wire } = await issuedBin();
-    const { version } = await client.bins.create.mutate(wire);
-    const { binId, wrappedKey, kind, ciphertext, iv, readProof } = wire;
-    return () => client.bins.update.mutate({ binId, wrappedKey, version, kind, ciphertext, iv, readProof });
-  },
-  "bins.delete": async () => {
-    const { wire } = await issuedBin();
-    await client.bins.create.mutate(wire);
-    return () => client.bins.delete.mutate({ binId: wire.binId, wrappedKey: wire.wrappedKey });
-  },
-  "admin.tokens.create": async () => () =>
-    client.admin.tokens.create.mutate({ name: "lp", scopes: ["encrypt"] }),
-  "admin.tokens.list": async () => () => client.admin.tokens.list.query(),
-  "admin.tokens.revoke": async () => {
-    const { tokenId } = await client.admin.tokens.create.mutate({ name: "lp2", scopes: ["encrypt"] });
-    return () => client.admin.tokens.revoke.mutate({ tokenId });
-  },
-};
+let exercises: Exercises;
 
 const tableArn = () => `arn:aws:dynamodb:us-east-1:000000000000:table/${stack.tableName}`;
 const tableArns = () => ({ table: tableArn(), index: (name: string) => `${tableArn()}/index/${name}` });

@@ -9,7 +9,7 @@ import { portsFromEnvironment } from "./ports";
 
 /** A Lambda handler for one function of the route table; the dependencies are built once per cold start. */
 export function createLambdaHandler(fn: FunctionName) {
-  const services = createServices(portsFromEnvironment());
+  const services = createServices(portsFromEnvironment(fn));
   return awsLambdaRequestHandler({
     router: routerFor(fn),
     createContext: ({

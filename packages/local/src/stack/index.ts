@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { sdkTimeouts } from "@coffer/core/aws-client";
 import { createDynamoClient, ensureTable } from "@coffer/core/db";
 import { functionRoutes } from "@coffer/functions/routes";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../dynamodb";
@@ -17,6 +18,8 @@ export interface LocalStackOptions {
   tableName?: string;
   ports?: { kms?: number; dynamodb?: number; gateway?: number };
   onRequest?: GatewayOptions["onRequest"];
+  /** More variables for the functions' environment (e.g. COFFER_TIME_BUDGET_MS). */
+  environment?: Record<string, string>;
   /** More functions for the gateway to serve beside the route table's (the benchmark's echo). */
   extraFunctions?: GatewayOptions["functions"];
 }
@@ -62,7 +65,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const awsEnvironment = localAwsEnvironment({ kms: kms.url, dynamodb: dynamoEndpoint });
     Object.assign(process.env, awsEnvironment);
 
-    const dynamoClient = createDynamoClient({ endpoint: dynamoEndpoint });
+    // Setting up is not a Lambda request: a patient budget, for DynamoDB Local on a busy machine.
+    const dynamoClient = createDynamoClient({ endpoint: dynamoEndpoint, timeouts: sdkTimeouts(60_000) });
     await ensureTable(dynamoClient, tableName);
     dynamoClient.destroy();
 
@@ -79,6 +83,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       environment: {
         ...awsEnvironment,
         ...sstLinkEnvironment({ stage, tableName, keyArns, sealArn: provisioned.seal.arn }),
+        ...options.environment,
       },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       ...(options.extraFunctions ? { functions: { ...functionRoutes, ...options.extraFunctions } } : {}),

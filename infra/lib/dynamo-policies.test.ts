@@ -65,6 +65,7 @@ describe("DynamoDB policies from the route table", () => {
     );
     expect(grants(policyOf("admin")).sort()).toEqual(
       [
+        `dynamodb:DescribeTable ${t} (any item)`,
         `dynamodb:GetItem ${t} ${entityKeys.token.table}`,
         `dynamodb:PutItem ${t} ${entityKeys.token.table}`,
         `dynamodb:UpdateItem ${t} ${entityKeys.token.table}`,

@@ -122,6 +122,7 @@ export const procedureRoutes = {
     kms: [],
     dynamo: [authenticate, { entity: "token", actions: ["Query"], index: "gsi1" }],
   },
+  "admin.health": { fn: "admin", kms: ["describeKey"], dynamo: [authenticate, "describeTable"] },
   "admin.tokens.revoke": {
     fn: "admin",
     kms: [],

@@ -105,7 +105,7 @@ test(
 
     const client = createCofferClient({ url: `http://127.0.0.1:${ports.gateway}`, token: token! });
     const health = await client.health.query();
-    expect(health.checks).toMatchObject({ kms: { ok: true }, dynamodb: { ok: true } });
+    expect(health).toEqual({ status: "up" });
     const page = await fetch(`http://127.0.0.1:${ports.web}/`);
     expect(page.status).toBe(200);
     const { recordId } = await client.records.put.mutate({

@@ -22,6 +22,7 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
 
   return {
     health: async () => () => caller.health.query(),
+    "admin.health": async () => () => caller.admin.health.query(),
     "keys.dataKey": async () => () => caller.keys.dataKey.mutate({ keyName: "default", context: fresh() }),
     "keys.decryptDataKey": async () => {
       const context = fresh();

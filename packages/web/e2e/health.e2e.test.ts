@@ -20,6 +20,23 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+// First: no instance has a cached answer yet. The public answer says down, never what is down.
+test("the page says when the service is down", async () => {
+  const rule = stack.kms.faults.add({ kind: "unavailable", mode: "refuse" });
+  try {
+    const page = await browser.newPage();
+    await page.goto(web.url);
+    await expect
+      .poll(() => page.getByTestId("health-status").textContent(), { timeout: 15_000 })
+      .toContain("Coffer is unavailable");
+    expect(await page.content()).not.toMatch(/KMS|DynamoDB/);
+    await page.screenshot({ path: join(screenshotDir("health"), "kms-down.png"), fullPage: true });
+  } finally {
+    stack.kms.faults.remove(rule);
+  }
+});
+
+// The previous test left a "down" answer cached for a few seconds; the page retries until healthy.
 test("the page loads from the local stack and shows the service healthy", async () => {
   const page = await browser.newPage();
   const violations: string[] = [];
@@ -33,23 +50,6 @@ test("the page loads from the local stack and shows the service healthy", async 
   await expect
     .poll(() => page.getByTestId("health-status").textContent(), { timeout: 15_000 })
     .toBe("Healthy");
-  expect(await page.getByTestId("check-kms").textContent()).toContain("up");
-  expect(await page.getByTestId("check-dynamodb").textContent()).toContain("up");
   await page.screenshot({ path: join(screenshotDir("health"), "healthy.png"), fullPage: true });
   expect(violations.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
-});
-
-test("the page says which dependency is down", async () => {
-  const rule = stack.kms.faults.add({ kind: "unavailable", mode: "refuse" });
-  try {
-    const page = await browser.newPage();
-    await page.goto(web.url);
-    await expect
-      .poll(() => page.getByTestId("health-status").textContent(), { timeout: 15_000 })
-      .toContain("KMS is unreachable");
-    expect(await page.getByTestId("check-kms").textContent()).toContain("down");
-    await page.screenshot({ path: join(screenshotDir("health"), "kms-down.png"), fullPage: true });
-  } finally {
-    stack.kms.faults.remove(rule);
-  }
 });

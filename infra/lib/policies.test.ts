@@ -6,7 +6,13 @@ import {
   kmsCapabilitiesOf,
   procedureRoutes,
 } from "@coffer/functions/routes";
-import { BIN_PURPOSE_CONDITION, type KmsStatement, kmsStatement, kmsStatements } from "./policies";
+import {
+  BIN_CONTEXT_KEYS_CONDITION,
+  BIN_PURPOSE_CONDITION,
+  type KmsStatement,
+  kmsStatement,
+  kmsStatements,
+} from "./policies";
 
 const keys = { data: ["arn:data:default"], bins: "arn:bins" };
 
@@ -56,6 +62,7 @@ describe("KMS policies from the route table", () => {
     for (const fn of functionNames) {
       for (const grant of grants(policyOf(fn)).filter((g) => g.resource === keys.bins)) {
         expect(grant.conditions).toContainEqual(BIN_PURPOSE_CONDITION);
+        expect(grant.conditions).toContainEqual(BIN_CONTEXT_KEYS_CONDITION);
       }
     }
   });

@@ -133,6 +133,11 @@ function allows(statements: KmsStatement<string>[], action: string, request: Kms
       request.keyArn !== undefined &&
       statement.resources.includes(request.keyArn) &&
       (statement.conditions ?? []).every((condition) => {
+        if (condition.variable === "kms:EncryptionContextKeys")
+          return (
+            condition.test === "ForAllValues:StringEquals" &&
+            Object.keys(request.context).every((key) => condition.values.includes(key))
+          );
         const key = condition.variable.replace(/^kms:EncryptionContext:/, "");
         return condition.test === "StringEquals" && condition.values.includes(request.context[key] ?? "");
       }),

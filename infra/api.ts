@@ -82,8 +82,17 @@ for (const entry of catalogKeys) {
     ),
   });
 }
-// The seal key: no procedure uses it yet (sealed input lands with its issue), so nobody may use it.
+// The seal key: only the functions whose procedures open sealed input (or hand out its public
+// half), as the route table says: today api (records.putSealed, requests.submit) and decrypt
+// (crypto.openSealed). Their IAM statements allow Decrypt only with RSAES_OAEP_SHA_256.
+const sealKeyUsers = usersOf((fn) =>
+  kmsCapabilitiesOf(fn).some((c) => c === "getSealPublicKey" || c === "decryptSealKey"),
+);
 new aws.kms.KeyPolicy("SealKeyPolicy", {
   keyId: keys.seal.keyId,
-  policy: $jsonStringify(account.apply((accountId) => keyPolicy({ accountId, userRoleArns: [] }))),
+  policy: $jsonStringify(
+    $resolve([account, ...sealKeyUsers]).apply(([accountId, ...roles]) =>
+      keyPolicy({ accountId: accountId!, userRoleArns: roles }),
+    ),
+  ),
 });

@@ -46,6 +46,7 @@ export const keys = {
   arns: {
     data: catalogKeys.filter((entry) => entry.purpose === "data").map((entry) => catalog[entry.name]!.arn),
     bins: catalog.bins!.arn,
+    seal: seal.arn,
   },
 };
 

@@ -9,12 +9,13 @@ import {
 import {
   BIN_CONTEXT_KEYS_CONDITION,
   BIN_PURPOSE_CONDITION,
+  SEAL_ALGORITHM_CONDITION,
   type KmsStatement,
   kmsStatement,
   kmsStatements,
 } from "./policies";
 
-const keys = { data: ["arn:data:default"], bins: "arn:bins" };
+const keys = { data: ["arn:data:default"], bins: "arn:bins", seal: "arn:seal" };
 
 // The spec, written out independently of the builder: the IAM actions each capability may grant.
 const expectedActions: Record<KmsCapability, string[]> = {
@@ -24,6 +25,8 @@ const expectedActions: Record<KmsCapability, string[]> = {
   reEncryptDataKey: ["kms:ReEncryptFrom", "kms:ReEncryptTo"],
   generateBinKey: ["kms:GenerateDataKey"],
   decryptBinKey: ["kms:Decrypt"],
+  getSealPublicKey: ["kms:GetPublicKey"],
+  decryptSealKey: ["kms:Decrypt"],
 };
 
 const policyOf = (fn: FunctionName) => kmsStatements(kmsCapabilitiesOf(fn), keys);
@@ -64,6 +67,21 @@ describe("KMS policies from the route table", () => {
         expect(grant.conditions).toContainEqual(BIN_PURPOSE_CONDITION);
         expect(grant.conditions).toContainEqual(BIN_CONTEXT_KEYS_CONDITION);
       }
+    }
+  });
+
+  test("only functions serving a procedure that opens sealed input may decrypt with the seal key", () => {
+    const opening = new Set(
+      Object.values(procedureRoutes)
+        .filter((route) => (route.kms as readonly KmsCapability[]).includes("decryptSealKey"))
+        .map((route) => route.fn),
+    );
+    for (const fn of functionNames) {
+      const sealDecrypt = grants(policyOf(fn)).filter(
+        (grant) => grant.action === "kms:Decrypt" && grant.resource === keys.seal,
+      );
+      expect(sealDecrypt.length > 0, fn).toBe(opening.has(fn));
+      for (const grant of sealDecrypt) expect(grant.conditions).toContainEqual(SEAL_ALGORITHM_CONDITION);
     }
   });
 

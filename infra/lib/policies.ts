@@ -9,6 +9,8 @@ export interface KeyArns<Arn> {
   data: Arn[];
   /** The secure bins key. */
   bins: Arn;
+  /** The RSA key that clients seal input to. */
+  seal: Arn;
 }
 
 export interface Condition {
@@ -43,6 +45,13 @@ export const BIN_CONTEXT_KEYS_CONDITION: Condition = {
 
 const binConditions = [BIN_PURPOSE_CONDITION, BIN_CONTEXT_KEYS_CONDITION];
 
+/** The seal key opens only RSA-OAEP-SHA-256 ciphertexts: the one algorithm sealed input uses. */
+export const SEAL_ALGORITHM_CONDITION: Condition = {
+  test: "StringEquals",
+  variable: "kms:EncryptionAlgorithm",
+  values: ["RSAES_OAEP_SHA_256"],
+};
+
 export function kmsStatement<Arn>(capability: KmsCapability, keys: KeyArns<Arn>): KmsStatement<Arn> {
   switch (capability) {
     case "describeKey":
@@ -64,6 +73,10 @@ export function kmsStatement<Arn>(capability: KmsCapability, keys: KeyArns<Arn>)
       };
     case "decryptBinKey":
       return { actions: ["kms:Decrypt"], resources: [keys.bins], conditions: binConditions };
+    case "getSealPublicKey":
+      return { actions: ["kms:GetPublicKey"], resources: [keys.seal] };
+    case "decryptSealKey":
+      return { actions: ["kms:Decrypt"], resources: [keys.seal], conditions: [SEAL_ALGORITHM_CONDITION] };
   }
 }
 

@@ -8,6 +8,8 @@ import {
   functionUrl,
 } from "@coffer/functions/routes";
 
+export { seal, type SealPublicKey } from "./seal";
+
 // The API's size and count limits, so that a form can refuse oversize input before sending it.
 export { limits } from "@coffer/core/config";
 export type { AppRouter };

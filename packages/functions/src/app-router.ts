@@ -6,6 +6,7 @@ import { cryptoProcedures } from "./routers/crypto";
 import { health, healthDetails } from "./routers/health";
 import { keysApi, keysDecrypt } from "./routers/keys";
 import { recordsProcedures } from "./routers/records";
+import { requestsRouter } from "./routers/requests";
 import { router } from "./trpc";
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   records: recordsProcedures,
   admin: { tokens: adminTokens, health: healthDetails },
   bins: binsRouter,
+  requests: requestsRouter,
 });
 
 /** The one type the clients import (type-only). */

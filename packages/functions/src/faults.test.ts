@@ -44,7 +44,6 @@ afterAll(() => stack.stop());
 test.each([
   ["refused connections", { kind: "unavailable", mode: "refuse" }],
   ["HTTP 503s", { kind: "unavailable", mode: "status503" }],
-  ["throttling", { kind: "throttle" }],
   ["KMSInternalException", { kind: "error", type: "KMSInternalException", status: 500 }],
 ] as const)("KMS %s: SERVICE_UNAVAILABLE, no record, and recovery", async (_, rule) => {
   const before = await storedRecordCount();
@@ -74,6 +73,17 @@ test.each([
       "base64url",
     ).toString(),
   ).toBe("after");
+});
+
+test("KMS throttling, left after the SDK's retries, is TOO_MANY_REQUESTS and stores nothing", async () => {
+  const before = await storedRecordCount();
+  stack.kms.faults.add({ kind: "throttle" });
+  expect(
+    await codeOf(
+      client.records.put.mutate({ keyName: "default", plaintext: b64("x"), context: freshContext() }),
+    ),
+  ).toBe("TOO_MANY_REQUESTS");
+  expect(await storedRecordCount()).toBe(before);
 });
 
 test("a KMS outage on the decrypt side is SERVICE_UNAVAILABLE, not a wrong-key error", async () => {

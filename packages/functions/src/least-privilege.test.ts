@@ -13,12 +13,14 @@ import {
   type FunctionName,
   functionFor,
   functionNames,
+  type KmsCapability,
   kmsCapabilitiesOf,
   type ProcedurePath,
   procedureRoutes,
 } from "./routes";
 import { createServices } from "./services";
 import { type Exercises, exercisesFor } from "@coffer/testkit/exercises";
+import { sealBySpec } from "@coffer/testkit/sealed-by-spec";
 
 // Least privilege, checked against reality: every procedure is run for real, every KMS request it
 // makes is observed (action, key, context), and so is every DynamoDB request (action, table or
@@ -31,6 +33,7 @@ interface KmsRequest {
   actions: string[];
   keyArn: string | undefined;
   context: Record<string, string>;
+  algorithm: string | undefined;
 }
 
 const actionsOf: Record<string, string[]> = {
@@ -56,7 +59,7 @@ beforeAll(async () => {
     url: stack.gateway.url,
     token: await stack.mintToken({
       name: "all",
-      scopes: ["datakey", "encrypt", "decrypt", "rewrap", "admin"],
+      scopes: ["datakey", "encrypt", "decrypt", "rewrap", "drop", "admin"],
     }),
   });
   exercises = exercisesFor(client);
@@ -74,7 +77,8 @@ beforeAll(async () => {
       string
     >;
     const keyArn = output.KeyId ?? (input.KeyId as string | undefined);
-    observed.push({ actions: actionsOf[operation] ?? [`kms:${operation}`], keyArn, context });
+    const algorithm = input.EncryptionAlgorithm as string | undefined;
+    observed.push({ actions: actionsOf[operation] ?? [`kms:${operation}`], keyArn, context, algorithm });
     return output;
   } as never);
 });
@@ -125,6 +129,28 @@ function dynamoViolations(fn: FunctionName, requests: DynamoRequest[]): string[]
     );
 }
 
+/** A payload sealed to the stage's key, as a service would (docs/sealed.md). */
+async function sealedPayload(text = "sealed") {
+  const { spki } = await client.keys.publicKey.query();
+  return Buffer.from(sealBySpec(Buffer.from(spki, "base64url"), Buffer.from(text))).toString("base64url");
+}
+
+const keyArnsOf = () => ({
+  data: [stack.keyArns.default!, stack.keyArns.pii!],
+  bins: stack.keyArns.bins!,
+  seal: stack.sealArn,
+});
+
+/**
+ * Capabilities a procedure uses only on an instance's first call (the seal key's public half is
+ * fetched once per instance): the cold-instance test below checks those.
+ */
+const firstCallOnly: Partial<Record<ProcedurePath, KmsCapability[]>> = {
+  "crypto.openSealed": ["getSealPublicKey"],
+  "records.putSealed": ["getSealPublicKey"],
+  "requests.submit": ["getSealPublicKey"],
+};
+
 /** A tiny IAM evaluator for the statements infra builds: action, resource and StringEquals on the context. */
 function allows(statements: KmsStatement<string>[], action: string, request: KmsRequest): boolean {
   return statements.some(
@@ -138,6 +164,8 @@ function allows(statements: KmsStatement<string>[], action: string, request: Kms
             condition.test === "ForAllValues:StringEquals" &&
             Object.keys(request.context).every((key) => condition.values.includes(key))
           );
+        if (condition.variable === "kms:EncryptionAlgorithm")
+          return condition.test === "StringEquals" && condition.values.includes(request.algorithm ?? "");
         const key = condition.variable.replace(/^kms:EncryptionContext:/, "");
         return condition.test === "StringEquals" && condition.values.includes(request.context[key] ?? "");
       }),
@@ -148,7 +176,7 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
   "%s: every KMS request is allowed, and every declared capability is used",
   async (path) => {
     expect(exercises[path], `no exercise for ${path}`).toBeDefined();
-    const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
+    const keys = keyArnsOf();
     const run = await exercises[path]();
     observed = [];
     dynamo.requests.length = 0;
@@ -167,6 +195,7 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
     );
     used[fn].push(...dynamoRequests);
     for (const capability of procedureRoutes[path].kms) {
+      if (firstCallOnly[path]?.includes(capability)) continue;
       const needed = kmsStatements([capability], keys);
       const used = requests.some((request) =>
         request.actions.some((action) => allows(needed, action, request)),
@@ -201,7 +230,7 @@ test("a planted DynamoDB request outside the function's statements is caught", a
 });
 
 test("cold instances make, then adopt, the bins rate-limit pepper with only the api function's rights", async () => {
-  const keys = { data: [stack.keyArns.default!, stack.keyArns.pii!], bins: stack.keyArns.bins! };
+  const keys = keyArnsOf();
   const policy = kmsStatements(kmsCapabilitiesOf(functionFor("bins.issueKey")!), keys);
   const { db, dynamo: direct } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });
   await db.entities.pepper.delete({ name: "bins/rate-limit" }).go();
@@ -225,6 +254,84 @@ test("cold instances make, then adopt, the bins rate-limit pepper with only the 
     used.api.push(...dynamo.requests);
   }
   expect(pepperRequests.map((request) => request.actions[0])).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+});
+
+test("a cold instance fetches the seal key's public half, and opens sealed input, with only its function's rights", async () => {
+  const keys = keyArnsOf();
+  for (const path of ["crypto.openSealed", "records.putSealed"] as const) {
+    const policy = kmsStatements(kmsCapabilitiesOf(functionFor(path)!), keys);
+    const sealed = Buffer.from(await sealedPayload(path), "base64url");
+    // A new set of services is what a new Lambda instance builds on its first request.
+    const services = createServices(portsFromEnvironment());
+    observed = [];
+    dynamo.requests.length = 0;
+    if (path === "crypto.openSealed") await services.sealed.openOnce(sealed);
+    else await services.drops.put({ keyName: "default", sealed }, { tokenId: "cold", scopes: ["drop"] });
+    const actions = observed.flatMap((request) => request.actions);
+    expect(actions).toContain("kms:GetPublicKey");
+    expect(actions).toContain("kms:Decrypt");
+    for (const request of observed)
+      for (const action of request.actions)
+        expect(allows(policy, action, request), `${path}: ${action} on ${request.keyArn}`).toBe(true);
+    expect(dynamoViolations(functionFor(path)!, [...dynamo.requests])).toEqual([]);
+    used[functionFor(path)!].push(...dynamo.requests);
+  }
+});
+
+test("a sealed payload refused after its nonce was claimed gives the claim back, within its function's statements", async () => {
+  // The last byte lies in the AES-GCM part: the payload passes the free checks, its nonce is
+  // claimed and its key unwrapped, then it is refused as tampered and the claim deleted.
+  const tampered = async () => {
+    const bytes = Buffer.from(await sealedPayload("tampered"), "base64url");
+    bytes[bytes.length - 1]! ^= 1;
+    return bytes.toString("base64url");
+  };
+  const calls: Record<string, (sealed: string) => Promise<unknown>> = {
+    "crypto.openSealed": (sealed) => client.crypto.openSealed.mutate({ sealed }),
+    "records.putSealed": (sealed) => client.records.putSealed.mutate({ keyName: "default", sealed }),
+    "requests.submit": async (sealed) => {
+      const link = await client.requests.create.mutate({ note: "tampered", maxSubmissions: 1 });
+      dynamo.requests.length = 0;
+      return client.requests.submit.mutate({ requestId: link.requestId, secret: link.secret, sealed });
+    },
+  };
+  for (const [path, call] of Object.entries(calls) as [
+    ProcedurePath,
+    (sealed: string) => Promise<unknown>,
+  ][]) {
+    const sealed = await tampered();
+    dynamo.requests.length = 0;
+    await expect(call(sealed), path).rejects.toThrow();
+    const requests = [...dynamo.requests];
+    expect(
+      requests.filter((r) => r.action === "dynamodb:DeleteItem").map((r) => r.leadingKeys[0]?.split("_")[0]),
+      path,
+    ).toEqual(["$coffer#nonce"]);
+    const fn = functionFor(path)!;
+    expect(dynamoViolations(fn, requests), path).toEqual([]);
+    used[fn].push(...requests);
+  }
+});
+
+test("only the functions serving procedures that open sealed input may decrypt with the seal key", () => {
+  const keys = keyArnsOf();
+  const opening = new Set(
+    (Object.keys(procedureRoutes) as ProcedurePath[])
+      .filter((path) => (procedureRoutes[path].kms as readonly KmsCapability[]).includes("decryptSealKey"))
+      .map((path) => functionFor(path)),
+  );
+  const sealDecrypt = {
+    actions: ["kms:Decrypt"],
+    keyArn: keys.seal,
+    context: {},
+    algorithm: "RSAES_OAEP_SHA_256",
+  };
+  for (const fn of functionNames) {
+    const policy = kmsStatements(kmsCapabilitiesOf(fn), keys);
+    expect(allows(policy, "kms:Decrypt", sealDecrypt), fn).toBe(opening.has(fn));
+    // Never for another algorithm.
+    expect(allows(policy, "kms:Decrypt", { ...sealDecrypt, algorithm: "RSAES_OAEP_SHA_1" }), fn).toBe(false);
+  }
 });
 
 // Runs last (vitest keeps file order): every grant a function holds was needed by some request.

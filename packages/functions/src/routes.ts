@@ -19,7 +19,9 @@ export type KmsCapability =
   | "decryptDataKey" // Decrypt on the data keys
   | "reEncryptDataKey" // ReEncryptFrom/To on the data keys
   | "generateBinKey" // GenerateDataKey on the bins key, only with context purpose=bin
-  | "decryptBinKey"; // Decrypt on the bins key, only with context purpose=bin
+  | "decryptBinKey" // Decrypt on the bins key, only with context purpose=bin
+  | "getSealPublicKey" // GetPublicKey on the RSA seal key
+  | "decryptSealKey"; // Decrypt on the RSA seal key (RSAES_OAEP_SHA_256): opens sealed input
 
 /** The item-level DynamoDB actions Coffer uses; infra/lib/dynamo-policies.ts grants them per entity. */
 export type DynamoItemAction =
@@ -82,6 +84,8 @@ const rateLimited = [
   { entity: "rateLimit", actions: ["UpdateItem"] },
   { entity: "pepper", actions: ["GetItem", "PutItem"] },
 ] as const;
+/** Opening sealed input claims its nonce (conditional put) and releases a failed claim (delete). */
+const claimNonce = { entity: "nonce", actions: ["PutItem", "DeleteItem"] } as const;
 
 export const procedureRoutes = {
   health: { fn: "api", kms: ["describeKey"], dynamo: ["describeTable"] },
@@ -92,6 +96,44 @@ export const procedureRoutes = {
   "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate] },
   "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate] },
   "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"], dynamo: [authenticate] },
+  // Sealed input (DESIGN §5): only the procedures that open it may Decrypt with the seal key. The
+  // api function holds that too because request links are public pages served by it and land as
+  // records (GenerateDataKey), as does the drop box; decrypt opens sealed input for openSealed.
+  // Opening claims the payload's nonce (a conditional put) and deletes the claim again when a later
+  // check or the caller's write fails (sealed/service.ts).
+  "keys.publicKey": { fn: "api", kms: ["getSealPublicKey"], dynamo: [] },
+  "crypto.openSealed": {
+    fn: "decrypt",
+    kms: ["getSealPublicKey", "decryptSealKey"],
+    dynamo: [authenticate, claimNonce],
+  },
+  "records.putSealed": {
+    fn: "api",
+    kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"],
+    dynamo: [authenticate, claimNonce, { entity: "record", actions: ["PutItem"] }],
+  },
+  "requests.create": {
+    fn: "api",
+    kms: [],
+    dynamo: [authenticate, { entity: "requestLink", actions: ["PutItem"] }],
+  },
+  "requests.list": {
+    fn: "api",
+    kms: [],
+    dynamo: [authenticate, { entity: "requestLink", actions: ["Query"], index: "gsi1" }],
+  },
+  // The public two: the link secret, not a token, opens them.
+  "requests.get": { fn: "api", kms: [], dynamo: [{ entity: "requestLink", actions: ["GetItem"] }] },
+  "requests.submit": {
+    fn: "api",
+    kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"],
+    dynamo: [
+      // The link is read, then its count bumped (conditional update) in one transaction with the record.
+      { entity: "requestLink", actions: ["GetItem", "UpdateItem"] },
+      { entity: "record", actions: ["PutItem"] },
+      claimNonce,
+    ],
+  },
   "records.put": {
     fn: "api",
     kms: ["generateDataKey"],

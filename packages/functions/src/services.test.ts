@@ -22,6 +22,7 @@ const ports = (keyIds: Record<string, string>): Ports => ({
   stage: "test",
   version: "0.0.0",
   keyIds,
+  sealKeyId: "arn:aws:kms:us-east-1:000000000000:key/seal",
 });
 
 test("the services build when the link names a key id for every catalog key", () => {

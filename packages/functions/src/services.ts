@@ -8,7 +8,9 @@ import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
 import { createDataKeyService } from "@coffer/core/data-keys";
 import type { Kms } from "@coffer/core/kms";
-import { createRecordService } from "@coffer/core/records";
+import { createRecordService, createSealedDropService } from "@coffer/core/records";
+import { createRequestService } from "@coffer/core/requests";
+import { createSealedService } from "@coffer/core/sealed";
 import { buildOnFirstUse } from "@coffer/core/lazy";
 import { createTokenService } from "@coffer/core/tokens";
 import { linkNames } from "./links";
@@ -23,6 +25,8 @@ export interface Ports {
   version: string;
   /** Catalog key name → KMS key id (ARN in AWS, ARN or alias locally). */
   keyIds: Record<string, string>;
+  /** The RSA seal key's id (DESIGN §5). */
+  sealKeyId: string;
 }
 
 /** Each service is built on first use, so a function builds only what its procedures touch. */
@@ -34,12 +38,17 @@ export function createServices(ports: Ports) {
   const shared = buildOnFirstUse({
     // One envelope crypto per instance: its data-key caches are what keep KMS calls rare.
     crypto: () => createEnvelopeCrypto({ kms, clock, keys: createStaticKeyRing(dataKeyIds) }),
+    // One per instance: it caches the seal key's public half.
+    sealed: () => createSealedService({ kms, db, clock, sealKeyId: ports.sealKeyId }),
   });
   return buildOnFirstUse({
     tokens: () => createTokenService({ db, clock }),
     dataKeys: () => createDataKeyService({ kms, keyIds: dataKeyIds }),
     encryption: () => createEncryptionService({ crypto: shared.crypto }),
     records: () => createRecordService({ db, crypto: shared.crypto, clock }),
+    sealed: () => shared.sealed,
+    drops: () => createSealedDropService({ db, crypto: shared.crypto, clock, sealed: shared.sealed }),
+    requests: () => createRequestService({ db, crypto: shared.crypto, clock, sealed: shared.sealed }),
     bins: () =>
       createBinService({
         db,

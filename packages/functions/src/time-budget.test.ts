@@ -18,7 +18,7 @@ const paths = Object.keys(procedureRoutes) as ProcedurePath[];
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let dynamo: DynamoProxy;
 let setupClient: CofferClient;
-const allScopes = ["datakey", "encrypt", "decrypt", "rewrap", "admin"] as const;
+const allScopes = ["datakey", "encrypt", "decrypt", "rewrap", "drop", "admin"] as const;
 
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
@@ -69,14 +69,17 @@ test("KMS hanging: every procedure that needs KMS answers SERVICE_UNAVAILABLE wi
   for (const { path, code, ms } of results) {
     // Those without KMS must not notice (a CONFLICT can happen on a busy machine: a write that timed
     // out was applied and its retry found the item; see aws-client's MIN_ATTEMPT_FOR_THREE_MS).
-    if (procedureRoutes[path].kms.length > 0) expect(`${path}: ${code}`).toBe(`${path}: SERVICE_UNAVAILABLE`);
+    // keys.publicKey may answer from its instance's cache: the seal key's public half is fetched
+    // once per instance (the setup of the sealed exercises fetched it).
+    const kms = (procedureRoutes[path].kms as readonly string[]).filter((c) => c !== "getSealPublicKey");
+    if (kms.length > 0) expect(`${path}: ${code}`).toBe(`${path}: SERVICE_UNAVAILABLE`);
     else expect(code, path).not.toBe("SERVICE_UNAVAILABLE");
     expect(ms, `${path} took ${ms} ms`).toBeLessThan(budgetMs);
   }
   console.info(JSON.stringify({ kmsHanging: Object.fromEntries(results.map((r) => [r.path, r.ms])) }));
 }, 90_000);
 
-test("DynamoDB stalled: every procedure answers SERVICE_UNAVAILABLE within the budget", async () => {
+test("DynamoDB stalled: every procedure that reads the table answers SERVICE_UNAVAILABLE within the budget", async () => {
   // A caller whose token no instance has verified yet, so that even its first step needs the table.
   const caller = createCofferClient({
     url: stack.gateway.url,
@@ -87,7 +90,10 @@ test("DynamoDB stalled: every procedure answers SERVICE_UNAVAILABLE within the b
     stop: () => dynamo.stall(false),
   });
   for (const { path, code, ms } of results) {
-    expect(`${path}: ${code}`).toBe(`${path}: SERVICE_UNAVAILABLE`);
+    // keys.publicKey is the one procedure that never reads the table.
+    if (procedureRoutes[path].dynamo.length > 0)
+      expect(`${path}: ${code}`).toBe(`${path}: SERVICE_UNAVAILABLE`);
+    else expect(code, path).toBe("ok");
     expect(ms, `${path} took ${ms} ms`).toBeLessThan(budgetMs);
   }
   console.info(JSON.stringify({ dynamoStalled: Object.fromEntries(results.map((r) => [r.path, r.ms])) }));

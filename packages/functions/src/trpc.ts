@@ -16,14 +16,19 @@ const base = t.procedure.use(async ({ next }) => {
 export const router = t.router;
 export const publicProcedure = base;
 
-/** A procedure for token holders with `scope`; resolvers see `ctx.caller` set, by type. */
-export const scoped = (scope: Scope) =>
+/**
+ * A procedure for token holders with `scope` (or any one of several); resolvers see `ctx.caller`
+ * set, by type.
+ */
+export const scoped = (scope: Scope | readonly Scope[]) =>
   base.use(async ({ ctx, next }) => {
     const caller = await ctx.services.tokens.authenticate(ctx.request.authorization);
-    if (!caller.scopes.includes(scope)) {
+    const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
+    if (!accepted.some((one) => caller.scopes.includes(one))) {
+      const named = accepted.map((one) => `"${one}"`).join(" or ");
       throw new CofferError(
         "forbidden",
-        `This token lacks the "${scope}" scope. Ask an administrator for a token that has it.`,
+        `This token lacks the ${named} scope. Ask an administrator for a token that has it.`,
         {
           reason: "scope_missing",
         },

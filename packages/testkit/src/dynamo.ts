@@ -8,13 +8,20 @@ import { connectDb, createDynamoClient, type Db, ensureTable } from "@coffer/cor
 export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
 
 /**
- * The SDK timeouts of test clients and of the test stack's handlers. Production's are short on
- * purpose (under a second per attempt); on a machine busy with other work a local round trip can
- * take longer, and a test's own timeout still bounds it. Tests about time budgets set their own.
+ * The SDK timeouts of test clients (not of the test stack's handlers, which run on their function's
+ * time budget). Production's are short on purpose (under a second per attempt, a 1 s connection
+ * timeout to fail over fast); on a machine busy with other work a local round trip, or the
+ * emulator making the RSA seal key, can take far longer, and a test's own timeout still bounds it.
+ * Tests about time budgets set their own.
  */
-export const testBudgetMs = 50_000;
+export const testRequestTimeoutMs = 20_000;
+/** Connecting may take as long as answering: on a loaded machine the accept itself can lag. */
+export const testConnectionTimeoutMs = testRequestTimeoutMs;
 export const testTimeouts = (overrides: Partial<SdkTimeouts> = {}): SdkTimeouts => ({
-  ...sdkTimeouts(testBudgetMs),
+  ...sdkTimeouts(10_000), // retries: count and fixed pause as production's
+  requestTimeoutMs: testRequestTimeoutMs,
+  connectionTimeoutMs: testConnectionTimeoutMs,
+  deadlineMs: 60_000,
   ...overrides,
 });
 

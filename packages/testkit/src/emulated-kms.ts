@@ -16,6 +16,8 @@ export interface EmulatedKms {
   client: KMSClient;
   kms: Kms;
   keys: ProvisionedCatalog["keys"];
+  /** The RSA seal key (sealed input). */
+  seal: ProvisionedCatalog["seal"];
   /** The catalog's keys by name (alias), all at version 1. */
   ring: EnvelopeKeyRing;
   /** Calls of one operation since start or resetCounts(), as the emulator counted them. */
@@ -33,13 +35,14 @@ export async function startEmulatedKms(options: { maxAttempts?: number } = {}): 
     region: "us-east-1",
     timeouts: testTimeouts({ maxAttempts: options.maxAttempts ?? 1 }),
   });
-  const { keys } = await provisionCatalogKeys({ client, stage: "test" });
+  const { keys, seal } = await provisionCatalogKeys({ client, stage: "test" });
   emulator.resetCounts();
   return {
     emulator,
     client,
     kms: createAwsKms(client),
     keys,
+    seal,
     ring: createStaticKeyRing({ default: keys.default.alias, bins: keys.bins.alias }),
     calls: (operation) => emulator.requestCounts()[operation] ?? 0,
     async close() {

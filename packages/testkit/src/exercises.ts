@@ -1,6 +1,7 @@
 import type { CofferClient } from "@coffer/client";
 import { b64 } from "./b64";
 import { sealForCreate } from "./bins";
+import { sealBySpec } from "./sealed-by-spec";
 import type { ProcedurePath } from "@coffer/functions/routes";
 
 // One real call of every procedure, for the tests that must run them all (least privilege, time
@@ -18,6 +19,20 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
     const issued = await client.bins.issueKey.mutate();
     const { wire } = await sealForCreate(issued, { maxReads: 5 });
     return { issued, wire };
+  }
+
+  /** A payload sealed to the stage's key, as a service would (docs/sealed.md). */
+  async function sealedPayload(text = "sealed") {
+    const { spki } = await client.keys.publicKey.query();
+    return Buffer.from(sealBySpec(Buffer.from(spki, "base64url"), Buffer.from(text))).toString("base64url");
+  }
+
+  async function openRequestLink() {
+    const { requestId, secret } = await client.requests.create.mutate({
+      note: "exercise",
+      maxSubmissions: 5,
+    });
+    return { requestId, secret };
   }
 
   return {
@@ -108,6 +123,29 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
       const { wire } = await issuedBin();
       await client.bins.create.mutate(wire);
       return () => caller.bins.delete.mutate({ binId: wire.binId, wrappedKey: wire.wrappedKey });
+    },
+    "keys.publicKey": async () => () => caller.keys.publicKey.query(),
+    "crypto.openSealed": async () => {
+      const sealed = await sealedPayload();
+      return () => caller.crypto.openSealed.mutate({ sealed });
+    },
+    "records.putSealed": async () => {
+      const sealed = await sealedPayload();
+      return () => caller.records.putSealed.mutate({ keyName: "default", sealed, context: fresh() });
+    },
+    "requests.create": async () => () => caller.requests.create.mutate({ note: "exercise" }),
+    "requests.list": async () => {
+      await openRequestLink(); // so that the list reads an item, not only an empty index
+      return () => caller.requests.list.query();
+    },
+    "requests.get": async () => {
+      const link = await openRequestLink();
+      return () => caller.requests.get.mutate(link);
+    },
+    "requests.submit": async () => {
+      const link = await openRequestLink();
+      const sealed = await sealedPayload();
+      return () => caller.requests.submit.mutate({ ...link, sealed });
     },
     "admin.tokens.create": async () => () =>
       caller.admin.tokens.create.mutate({ name: "lp", scopes: ["encrypt"] }),

@@ -2,6 +2,7 @@ import { CreateBinPage } from "./pages/create-bin";
 import { HealthPage } from "./pages/health";
 import { ManageBinPage } from "./pages/manage-bin";
 import { OpenBinPage } from "./pages/open-bin";
+import { RequestLinkPage } from "./pages/request-link";
 import { routeOf } from "./route";
 
 /** `fragment` was taken from the address bar before the first render (see fragment.ts). */
@@ -23,6 +24,7 @@ export function App({ pathname, fragment }: { pathname: string; fragment: string
       )}
       {route.page === "open" && <OpenBinPage binId={route.binId} fragment={fragment} />}
       {route.page === "manage" && <ManageBinPage binId={route.binId} fragment={fragment} />}
+      {route.page === "request" && <RequestLinkPage requestId={route.requestId} fragment={fragment} />}
       {route.page === "not-found" && (
         <section className="card">
           <h2>Nothing here</h2>

@@ -5,11 +5,13 @@ export type Route =
   | { page: "home" }
   | { page: "open"; binId: string }
   | { page: "manage"; binId: string }
+  | { page: "request"; requestId: string }
   | { page: "not-found" };
 
 const BIN_ID = "[A-Za-z0-9_-]{22}";
 const OPEN = new RegExp(`^/b/(${BIN_ID})/?$`);
 const MANAGE = new RegExp(`^/b/(${BIN_ID})/manage/?$`);
+const REQUEST = new RegExp(`^/r/(${BIN_ID})/?$`);
 
 export function routeOf(pathname: string): Route {
   if (pathname === "/" || pathname === "/index.html") return { page: "home" };
@@ -17,5 +19,7 @@ export function routeOf(pathname: string): Route {
   if (open) return { page: "open", binId: open[1]! };
   const manage = MANAGE.exec(pathname);
   if (manage) return { page: "manage", binId: manage[1]! };
+  const request = REQUEST.exec(pathname);
+  if (request) return { page: "request", requestId: request[1]! };
   return { page: "not-found" };
 }

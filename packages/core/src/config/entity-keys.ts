@@ -16,6 +16,8 @@ export const entityKeys = {
   bin: { table: "$coffer#binId_*" },
   rateLimit: { table: "$coffer#action_*#subjectHash_*#windowStart_*" },
   pepper: { table: "$coffer#name_*" },
+  nonce: { table: "$coffer#nonce_*" },
+  requestLink: { table: "$coffer#requestId_*", gsi1: "$coffer#ownerTokenId_*" },
 } as const satisfies Record<string, { table: string } & Record<string, string>>;
 
 export type EntityName = keyof typeof entityKeys;

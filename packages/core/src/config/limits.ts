@@ -14,6 +14,16 @@ export const limits = {
   // envelope as binary with room to spare.
   maxRecordPlaintextBytes: 256 * KiB,
   maxBinCiphertextBytes: 256 * KiB,
+  /** Sealed input (DESIGN §5): what it may carry is what a record may hold. */
+  maxSealedPlaintextBytes: 256 * KiB,
+  /** Header (91 bytes), a wrapped key from an RSA key of up to 4096 bits (512), IV and tag (28). */
+  maxSealedOverheadBytes: 91 + 512 + 28,
+  /** Request links (DESIGN §5.4). */
+  maxRequestNoteChars: 500,
+  minRequestExpirySeconds: 5 * 60,
+  maxRequestExpirySeconds: 30 * 24 * 3600,
+  defaultRequestExpirySeconds: 7 * 24 * 3600,
+  maxRequestSubmissions: 100,
   /** A batch: at most this many items and, in total, the single-call plaintext limit. */
   maxBatchItems: 100,
   /** Encryption context: stored in every envelope header and logged in clear by CloudTrail. */

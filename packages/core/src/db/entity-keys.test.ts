@@ -30,6 +30,8 @@ const built = {
     entities.rateLimit.get({ action: "bins.create", subjectHash: "aB", windowStart: 60 }).params(),
   ),
   pepper: pkOf(entities.pepper.get({ name: "bins/rate-limit" }).params()),
+  nonce: pkOf(entities.nonce.get({ nonce: "Nonce-1d_" }).params()),
+  requestLink: pkOf(entities.requestLink.get({ requestId: "Req_1D" }).params()),
 };
 
 test.each(Object.keys(built) as (keyof typeof built)[])(
@@ -55,4 +57,17 @@ test("the token list reads gsi1 under the fixed partition key", () => {
   const params = entities.token.query.all({}).params() as Params & { IndexName: string };
   expect(params.IndexName).toBe("gsi1");
   expect(params.ExpressionAttributeValues![":pk"]).toBe(entityKeys.token.gsi1);
+});
+
+test("a requester's links are listed from gsi1 under their own token's partition key", () => {
+  const params = entities.requestLink.query.byOwner({ ownerTokenId: "Tok_1d" }).params() as Params & {
+    IndexName: string;
+  };
+  expect(params.IndexName).toBe("gsi1");
+  const pk = params.ExpressionAttributeValues![":pk"]!;
+  expect(matches(entityKeys.requestLink.gsi1, pk), `${entityKeys.requestLink.gsi1} vs ${pk}`).toBe(true);
+  // Neither gsi1 pattern names the other's items: the token list cannot read request links, nor
+  // the other way round.
+  expect(matches(entityKeys.token.gsi1, pk)).toBe(false);
+  expect(matches(entityKeys.requestLink.gsi1, entityKeys.token.gsi1)).toBe(false);
 });

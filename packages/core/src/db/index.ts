@@ -8,3 +8,6 @@ export type { IdempotencyItem } from "./idempotency";
 export { type BinContent, type BinItem, deleteBinIfOwned, replaceBinContent, takeBinRead } from "./bin";
 export type { RateLimitItem } from "./rate-limit";
 export type { PepperItem } from "./pepper";
+export type { NonceItem } from "./nonce";
+export type { RequestLinkItem } from "./request-link";
+export { writeTransaction } from "./transact";

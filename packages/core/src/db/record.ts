@@ -10,6 +10,8 @@ export const recordSchema = {
     envelope: { type: "any", required: true },
     sizeBytes: { type: "number", required: true },
     createdAt: { type: "number", required: true, readOnly: true },
+    /** The request link a submission came through; absent for records put by a token. */
+    requestId: { type: "string", readOnly: true },
     /** Epoch seconds; absent means the record never expires. */
     expiresAt: { type: "number" },
   },

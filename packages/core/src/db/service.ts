@@ -5,9 +5,11 @@ import { buildOnFirstUse } from "../lazy";
 import { createBinEntity } from "./bin";
 import { createDocumentClient, createDynamoClient, type DynamoClientOptions } from "./clients";
 import { createIdempotencyEntity } from "./idempotency";
+import { createNonceEntity } from "./nonce";
 import { createPepperEntity } from "./pepper";
 import { createRateLimitEntity } from "./rate-limit";
 import { createRecordEntity } from "./record";
+import { createRequestLinkEntity } from "./request-link";
 import { createTokenEntity } from "./token";
 
 // Entities are built per table (not module singletons) so that tests can hold several tables in
@@ -22,11 +24,24 @@ export function createDb({ client, table }: { client: DynamoDBDocumentClient; ta
     bin: () => createBinEntity(config),
     rateLimit: () => createRateLimitEntity(config),
     pepper: () => createPepperEntity(config),
+    nonce: () => createNonceEntity(config),
+    requestLink: () => createRequestLinkEntity(config),
   });
   return buildOnFirstUse({
     entities: () => entities,
-    /** For transactions, which span these entities (records.put with an idempotency key). */
-    service: () => new Service({ record: entities.record, idempotency: entities.idempotency }, config),
+    /**
+     * For transactions, which span these entities: records.put with an idempotency key, and a
+     * request link's submission (the record with the link's count).
+     */
+    service: () =>
+      new Service(
+        {
+          record: entities.record,
+          idempotency: entities.idempotency,
+          requestLink: entities.requestLink,
+        },
+        config,
+      ),
     table: () => table,
   });
 }

@@ -3,6 +3,7 @@ import {
   DescribeKeyCommand,
   GenerateDataKeyCommand,
   GenerateDataKeyWithoutPlaintextCommand,
+  GetPublicKeyCommand,
   KMSClient,
   ReEncryptCommand,
 } from "@aws-sdk/client-kms";
@@ -78,6 +79,22 @@ export function createAwsKms(client: KMSClient): Kms {
       const out = await call(() => client.send(new DescribeKeyCommand({ KeyId: keyId })));
       return { arn: out.KeyMetadata?.Arn ?? keyId, state: out.KeyMetadata?.KeyState ?? "Unknown" };
     },
+    async getPublicKey(keyId) {
+      const out = await call(() => client.send(new GetPublicKeyCommand({ KeyId: keyId })));
+      return { spki: bytes(out.PublicKey), keyArn: out.KeyId ?? keyId };
+    },
+    async decryptRsa({ keyId, wrapped }) {
+      const out = await call(() =>
+        client.send(
+          new DecryptCommand({
+            CiphertextBlob: wrapped,
+            KeyId: keyId,
+            EncryptionAlgorithm: "RSAES_OAEP_SHA_256",
+          }),
+        ),
+      );
+      return bytes(out.Plaintext);
+    },
   };
 }
 
@@ -132,8 +149,14 @@ export function toCofferError(error: unknown): unknown {
         reason: "kms_validation",
         cause: error,
       });
+    case "ThrottlingException":
+      // Left after the SDK's own retries. RSA requests (sealed input) reach KMS's quota first.
+      return new CofferError("rate_limited", "The key service is busy. Retry in a few seconds.", {
+        reason: "kms_throttled",
+        cause: error,
+      });
     default:
-      // Throttling, 5xx, timeouts, refused or reset connections all mean "try again later". Anything
+      // 5xx, timeouts, refused or reset connections all mean "try again later". Anything
       // else is a bug of ours and must surface as one, not hide behind "unavailable".
       if (!isServiceOrNetworkError(error)) return error;
       return new CofferError("unavailable", "The key service is unavailable. Retry shortly.", {

@@ -42,4 +42,16 @@ export interface Kms {
     toContext?: EncryptionContext;
   }): Promise<WrappedDataKey>;
   describeKey(keyId: string): Promise<KeyDescription>;
+  /** The RSA seal key's public half (DER SubjectPublicKeyInfo). */
+  getPublicKey(keyId: string): Promise<PublicKey>;
+  /**
+   * Unwraps an RSA-OAEP-SHA-256 ciphertext with the RSA key `keyId`. RSA requests have their own,
+   * much smaller KMS quota (1,000/s per account and region): throttling is CofferError "rate_limited".
+   */
+  decryptRsa(request: { keyId: string; wrapped: Uint8Array }): Promise<Buffer>;
+}
+
+export interface PublicKey {
+  spki: Buffer;
+  keyArn: string;
 }

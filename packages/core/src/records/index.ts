@@ -1,2 +1,4 @@
 export * from "./schemas";
 export * from "./service";
+export * from "./new-record";
+export * from "./put-sealed";

@@ -1,6 +1,7 @@
 import { limits } from "../config";
 import * as z from "zod/mini";
 import { base64url, base64urlId, EncryptionContext, EpochSeconds, KeyName } from "../schemas";
+import { SealedBytes } from "../sealed";
 
 const RecordId = base64urlId("A record id");
 
@@ -21,3 +22,12 @@ export type PutRecordInput = z.output<typeof PutRecordInput>;
 
 export const RecordIdInput = z.strictObject({ recordId: RecordId });
 export type RecordIdInput = z.output<typeof RecordIdInput>;
+
+/** records.putSealed: a payload sealed to keys.publicKey (docs/sealed.md), stored under `keyName`. */
+export const PutSealedInput = z.strictObject({
+  keyName: KeyName,
+  sealed: SealedBytes,
+  context: z.optional(EncryptionContext),
+  expiresAt: z.optional(EpochSeconds),
+});
+export type PutSealedInput = z.output<typeof PutSealedInput>;

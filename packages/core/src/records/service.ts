@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { type Clock, toEpochSeconds } from "../clock";
 import { type EnvelopeCrypto, inspectEnvelope } from "../crypto";
 import { type Db, guard, type RecordItem } from "../db";
 import { CofferError } from "../errors";
 import { assertKeyAllowed, type Caller } from "../tokens";
+import { assertExpiryAhead, newRecord } from "./new-record";
 import type { PutRecordInput, RecordIdInput } from "./schemas";
 
 export interface RecordDeps {
@@ -40,24 +40,8 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
 
   async function put(input: PutRecordInput, caller: Caller) {
     assertKeyAllowed(caller, input.keyName);
-    if (input.expiresAt !== undefined && input.expiresAt <= now()) {
-      throw new CofferError("invalid", "expiresAt must lie in the future (epoch seconds).", {
-        reason: "expiry_in_past",
-      });
-    }
-    const envelope = await crypto.encrypt({
-      keyName: input.keyName,
-      plaintext: input.plaintext,
-      context: input.context ?? {},
-    });
-    const record = {
-      recordId: randomBytes(16).toString("base64url"),
-      keyName: input.keyName,
-      envelope,
-      sizeBytes: input.plaintext.length,
-      createdAt: now(),
-      ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
-    };
+    assertExpiryAhead(input.expiresAt, clock);
+    const record = await newRecord({ crypto, clock }, { ...input, context: input.context ?? {} });
     const summary = {
       recordId: record.recordId,
       keyName: record.keyName,

@@ -1,6 +1,7 @@
 import { CofferError } from "../errors";
 
-export const scopes = ["datakey", "encrypt", "decrypt", "rewrap", "admin"] as const;
+// `drop` can do nothing but store sealed input (records.putSealed) and make request links.
+export const scopes = ["datakey", "encrypt", "decrypt", "rewrap", "drop", "admin"] as const;
 export type Scope = (typeof scopes)[number];
 
 /** Who is calling, once their token checked out. */

@@ -30,5 +30,6 @@ export function portsFromEnvironment(fn: FunctionName = "api"): Ports {
     stage: Resource.App.stage,
     version: packageJson.version,
     keyIds: Resource[linkNames.keys].keys,
+    sealKeyId: Resource[linkNames.keys].seal,
   };
 }

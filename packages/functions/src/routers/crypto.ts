@@ -6,6 +6,7 @@ import {
   EncryptInput,
   RewrapInput,
 } from "@coffer/core/encryption";
+import { OpenSealedInput } from "@coffer/core/sealed";
 import { toItemError } from "../errors";
 import { scoped } from "../trpc";
 
@@ -34,6 +35,9 @@ export const cryptoProcedures = {
     .mutation(async ({ ctx, input }) =>
       toItems(await ctx.services.encryption.decryptBatch(input, ctx.caller)),
     ),
+  openSealed: scoped("decrypt")
+    .input(OpenSealedInput)
+    .mutation(({ ctx, input }) => ctx.services.sealed.openOnce(input.sealed)),
   rewrap: scoped("rewrap")
     .input(RewrapInput)
     .mutation(({ ctx, input }) => ctx.services.encryption.rewrap(input, ctx.caller)),

@@ -33,6 +33,8 @@ export interface LocalStack {
   dynamoDbLocal: DynamoDbLocal | undefined;
   gateway: Gateway;
   keyArns: Record<string, string>;
+  /** The RSA seal key's ARN (sealed input). */
+  sealArn: string;
   stop(): Promise<void>;
 }
 
@@ -90,7 +92,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => gateway.close());
 
-    return { stage, tableName, kms, dynamoEndpoint, dynamoDbLocal: dynamo, gateway, keyArns, stop };
+    const sealArn = provisioned.seal.arn;
+    return { stage, tableName, kms, dynamoEndpoint, dynamoDbLocal: dynamo, gateway, keyArns, sealArn, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,13 @@
 // Encrypting under a key and decrypting a ciphertext: the rules Encrypt, Decrypt, ReEncrypt and
 // GenerateDataKey* share (spec §3, "Decrypt rules, in order"). Every error here names no plaintext.
-import { constants, createPublicKey, privateDecrypt, publicEncrypt } from "node:crypto";
+import {
+  constants,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  privateDecrypt,
+  publicEncrypt,
+} from "node:crypto";
 import { IV_LENGTH, openBlob, readBlobHeader, sealBlob } from "../blob";
 import { kmsError } from "../errors";
 import type { EncryptionContext } from "../input";
@@ -161,7 +168,7 @@ function decryptRsa(
   try {
     const plaintext = privateDecrypt(
       {
-        key: material.privateKeyPem,
+        key: privateKeyOf(material),
         padding: constants.RSA_PKCS1_OAEP_PADDING,
         oaepHash: oaepHash(algorithm),
       },
@@ -171,4 +178,12 @@ function decryptRsa(
   } catch {
     throw invalidCiphertext();
   }
+}
+
+// Parsing the PEM costs about as much as the RSA operation itself: parse each key once.
+const parsedPrivateKeys = new WeakMap<RsaMaterial, KeyObject>();
+function privateKeyOf(material: RsaMaterial): KeyObject {
+  let key = parsedPrivateKeys.get(material);
+  if (!key) parsedPrivateKeys.set(material, (key = createPrivateKey(material.privateKeyPem)));
+  return key;
 }

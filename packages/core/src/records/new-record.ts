@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+import { type Clock, toEpochSeconds } from "../clock";
+import type { EncryptionContext } from "../kms";
+import type { EnvelopeCrypto } from "../crypto";
+import { CofferError } from "../errors";
+
+// What every way of storing a record shares (records.put, records.putSealed, a request link's
+// submission): the plaintext is encrypted before anything is written, and the item is returned for
+// the caller's one conditional write or transaction.
+
+export function assertExpiryAhead(expiresAt: number | undefined, clock: Clock): void {
+  if (expiresAt !== undefined && expiresAt <= toEpochSeconds(clock.now())) {
+    throw new CofferError("invalid", "expiresAt must lie in the future (epoch seconds).", {
+      reason: "expiry_in_past",
+    });
+  }
+}
+
+export async function newRecord(
+  { crypto, clock }: { crypto: EnvelopeCrypto; clock: Clock },
+  input: {
+    keyName: string;
+    plaintext: Buffer;
+    context: EncryptionContext;
+    expiresAt?: number | undefined;
+    requestId?: string;
+  },
+) {
+  const envelope = await crypto.encrypt({
+    keyName: input.keyName,
+    plaintext: input.plaintext,
+    context: input.context,
+  });
+  return {
+    recordId: randomBytes(16).toString("base64url"),
+    keyName: input.keyName,
+    envelope,
+    sizeBytes: input.plaintext.length,
+    createdAt: toEpochSeconds(clock.now()),
+    ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+    ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
+  };
+}
+
+export type NewRecord = Awaited<ReturnType<typeof newRecord>>;

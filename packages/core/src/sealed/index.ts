@@ -1,0 +1,4 @@
+export * from "./open";
+export * from "./refusals";
+export * from "./schemas";
+export * from "./service";

@@ -19,6 +19,7 @@ export default $config({
     const { keys } = await import("./infra/kms");
     const { table } = await import("./infra/storage");
     const { api } = await import("./infra/api");
+    await import("./infra/maintenance");
     const { web } = await import("./infra/web");
     return { api: api.url, web: web.url, table: table.name, seal: keys.seal.arn };
   },

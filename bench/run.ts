@@ -7,14 +7,24 @@ import type { EmulatedKms } from "@coffer/testkit/emulated-kms";
 import { startEmulatedKms } from "@coffer/testkit/emulated-kms";
 import { formatTable, verdict, writeSummary } from "./lib/report";
 import type { Figure, Settings, Suite, SuiteContext } from "./lib/suite";
+import { campaignThroughput } from "./suites/campaign";
 import { cryptoVsEsdk } from "./suites/crypto-vs-esdk";
 import { cryptoVsRaw } from "./suites/crypto-vs-raw";
 import { httpEncrypt } from "./suites/http";
 import { kmsCalls } from "./suites/kms-calls";
 import { lambdaBundles } from "./suites/lambda-bundles";
+import { soak } from "./suites/soak";
 
 /** Add a suite here. */
-const suites: Suite[] = [cryptoVsRaw, cryptoVsEsdk, kmsCalls, httpEncrypt, lambdaBundles];
+const suites: Suite[] = [
+  cryptoVsRaw,
+  cryptoVsEsdk,
+  kmsCalls,
+  httpEncrypt,
+  lambdaBundles,
+  campaignThroughput,
+  soak,
+];
 
 const QUICK: Settings = { quick: true, repetitions: 9, sliceMs: 60, warmupMs: 300 };
 const FULL: Settings = { quick: false, repetitions: 21, sliceMs: 200, warmupMs: 1_500 };

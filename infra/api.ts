@@ -6,13 +6,14 @@ import {
   kmsCapabilitiesOf,
   routeKeyOf,
 } from "@coffer/functions/routes";
+import { restEndpoints } from "@coffer/functions/rest-routes";
 import { keys, keysLink } from "./kms";
 import { dynamoStatements } from "./lib/dynamo-policies";
 import { keyPolicy } from "./lib/key-policy";
 import { kmsStatements } from "./lib/policies";
 import { functionEntries } from "./lib/routes";
 import { apiThrottle, componentName, devFunction, functionLimits } from "./lib/stage";
-import { table } from "./storage";
+import { binObjects, table } from "./storage";
 
 const tableArns = { table: table.arn, index: (name: string) => $interpolate`${table.arn}/index/${name}` };
 
@@ -46,7 +47,7 @@ export const functions = Object.fromEntries(
       memory: `${route.memoryMb} MB`,
       concurrency: { reserved: functionLimits[name].reservedConcurrency },
       environment: $dev ? { COFFER_TIME_BUDGET_MS: String(devFunction.timeBudgetMs) } : {},
-      link: [table, keysLink],
+      link: [table, keysLink, binObjects],
       permissions: [
         ...kmsStatements(kmsCapabilitiesOf(name), keys.arns),
         ...dynamoStatements(dynamoCapabilitiesOf(name), tableArns),
@@ -96,3 +97,7 @@ new aws.kms.KeyPolicy("SealKeyPolicy", {
     ),
   ),
 });
+
+// The REST routes (`POST /v1/encrypt`, `GET /v1/records/{recordId}`, `GET /v1/openapi.json`), each
+// to the function that serves its procedure; the handler dispatches on the route key.
+for (const endpoint of restEndpoints()) api.route(endpoint.routeKey, functions[endpoint.fn]!.arn);

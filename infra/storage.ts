@@ -1,4 +1,4 @@
-import { tableShape } from "@coffer/core/config";
+import { limits, tableShape } from "@coffer/core/config";
 import { linkNames } from "@coffer/functions/links";
 import { stageSettings } from "./lib/stage";
 
@@ -33,3 +33,23 @@ export const table = new sst.aws.Dynamo(linkNames.table, {
 // grants dynamodb:* on the table and its indexes. Their DynamoDB rights come from the route table
 // (infra/lib/dynamo-policies.ts).
 sst.Linkable.wrap(sst.aws.Dynamo, (dynamo) => ({ properties: { name: dynamo.name } }));
+
+// Large bin contents (ciphertext only; DESIGN §6). The browser uploads and downloads them itself
+// through presigned URLs that the api function signs after its checks; a burn, a delete or an update
+// removes the object at once. The lifecycle rule is the backstop for an object whose bin expired or
+// whose last reader never reported back: nothing outlives the longest expiry by more than a day.
+export const binObjects = new sst.aws.Bucket(linkNames.binObjects, {
+  cors: {
+    allowOrigins: ["*"],
+    allowMethods: ["GET", "PUT"],
+    allowHeaders: ["content-type"],
+    maxAge: "600 seconds",
+  },
+  lifecycle: [
+    {
+      id: "bins-backstop",
+      prefix: "bins/",
+      expiresIn: `${Math.ceil(limits.maxBinExpirySeconds / 86_400) + 1} days`,
+    },
+  ],
+});

@@ -12,6 +12,13 @@ const router = t.router({
     .input(z.object({ keyName: z.string(), plaintext: z.string() }))
     .mutation(({ input }) => ({ plaintext: input.plaintext })),
   cpu: t.procedure.query(() => process.cpuUsage()),
+  // After a full collection (the soak starts the server with --expose-gc), so that growth means
+  // memory still referenced, not garbage not yet collected.
+  memory: t.procedure.query(() => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    return { ...process.memoryUsage(), collected: gc !== undefined };
+  }),
 });
 
 export const handler = awsLambdaRequestHandler({ router });

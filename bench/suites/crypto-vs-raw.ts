@@ -1,5 +1,6 @@
 // Coffer's encrypt and decrypt (cache warm, KMS emulator behind it) against raw AES-256-GCM with a
-// cached key, in the same process. Target: at 1 MiB, at least 0.90 of raw both ways. Encrypt is also
+// cached key, in the same process. Targets (DESIGN §8): at 1 MiB at least 0.92 of raw both ways; at
+// 1 KiB at least 0.60 for encrypt and 0.45 for decrypt. Encrypt is also
 // compared with a raw baseline that uses Coffer's 256 KiB update() steps (vs_raw_chunked), so that
 // a gain from buffer handling is not mistaken for Coffer having no overhead.
 import { randomBytes } from "node:crypto";
@@ -12,6 +13,10 @@ import { median, medianRatio } from "../lib/stats";
 import type { Figure, Suite } from "../lib/suite";
 
 const SIZES = [64, KiB, 64 * KiB, MiB];
+const TARGETS: Record<number, { encrypt: number; decrypt: number }> = {
+  [KiB]: { encrypt: 0.6, decrypt: 0.45 },
+  [MiB]: { encrypt: 0.92, decrypt: 0.92 },
+};
 const context = { tenant: "acme", purpose: "invoice" };
 
 export const cryptoVsRaw: Suite = {
@@ -45,13 +50,14 @@ export const cryptoVsRaw: Suite = {
         },
         settings,
       );
-      const target = size === MiB ? { atLeast: 0.9 } : undefined;
+      const encryptTarget = TARGETS[size] && { atLeast: TARGETS[size].encrypt };
+      const decryptTarget = TARGETS[size] && { atLeast: TARGETS[size].decrypt };
       figures.push(
         {
           name: `crypto.encrypt.${label}.vs_raw`,
           value: medianRatio(encrypt.coffer, encrypt.raw),
           unit: "ratio",
-          ...(target && { target }),
+          ...(encryptTarget && { target: encryptTarget }),
         },
         {
           name: `crypto.encrypt.${label}.vs_raw_chunked`,
@@ -62,7 +68,7 @@ export const cryptoVsRaw: Suite = {
           name: `crypto.decrypt.${label}.vs_raw`,
           value: medianRatio(decrypt.coffer, decrypt.raw),
           unit: "ratio",
-          ...(target && { target }),
+          ...(decryptTarget && { target: decryptTarget }),
         },
         { name: `crypto.encrypt.${label}.coffer_ops_per_s`, value: median(encrypt.coffer), unit: "ops/s" },
         { name: `crypto.encrypt.${label}.raw_ops_per_s`, value: median(encrypt.raw), unit: "ops/s" },

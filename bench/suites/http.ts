@@ -7,39 +7,12 @@
 // server process's own CPU time. On this 2-core machine neither is clean: the load generator
 // saturates first (the server idles ~half the time), and the server's CPU time includes the kernel
 // waking the idle client on every response write, which costs the slower side more (docs/benchmarks.md).
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { type BenchServer as Server, serverCpuMs, startServer, stopServer } from "../http/start-server";
 import { median, medianRatio } from "../lib/stats";
 import type { Suite } from "../lib/suite";
 
 const CONCURRENCY = 8;
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  token: string;
-}
-
-async function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/http/server.ts"], {
-    cwd: repoRoot,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`the benchmark server exited with code ${code}`)));
-  });
-  return { child, ...(JSON.parse(firstLine) as { url: string; token: string }) };
-}
-
-async function serverCpuMs(server: Server): Promise<number> {
-  const response = await fetch(`${server.url}/bench/cpu`);
-  const { result } = (await response.json()) as { result: { data: { user: number; system: number } } };
-  return (result.data.user + result.data.system) / 1000;
-}
 
 interface Slice {
   wallPerSecond: number;
@@ -115,8 +88,7 @@ export const httpEncrypt: Suite = {
         { name: "http.echo.requests_per_s", value: median(wall("echo")), unit: "ops/s" },
       ];
     } finally {
-      server.child.stdin!.end();
-      await new Promise((resolve) => server.child.once("exit", resolve));
+      await stopServer(server);
     }
   },
 };

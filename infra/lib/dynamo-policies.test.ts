@@ -1,6 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { entityKeys } from "@coffer/core/config";
-import { dynamoCapabilitiesOf, type FunctionName, functionNames } from "@coffer/functions/routes";
+import {
+  dynamoCapabilitiesOf,
+  type FunctionName,
+  functionNames,
+  scheduledJobs,
+} from "@coffer/functions/routes";
 import { type DynamoStatement, dynamoStatements, LEADING_KEYS } from "./dynamo-policies";
 
 const arns = { table: "arn:table/t", index: (name: string) => `arn:table/t/index/${name}` };
@@ -18,7 +23,8 @@ const grants = (statements: DynamoStatement<string>[]) =>
   );
 
 const WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
-// Actions that reconfigure, delete, back up, restore or bulk-read the table: no function has them.
+// Actions that reconfigure, delete, back up, restore or bulk-read the table: no function has them
+// (key maintenance alone may Scan, for its rewrap campaigns; see the last test).
 const TABLE_ADMIN = [
   "dynamodb:*",
   "dynamodb:DeleteTable",
@@ -47,6 +53,8 @@ describe("DynamoDB policies from the route table", () => {
         `dynamodb:GetItem ${t} ${entityKeys.idempotency.table}`,
         `dynamodb:GetItem ${t} ${entityKeys.bin.table}`,
         `dynamodb:GetItem ${t} ${entityKeys.pepper.table}`,
+        // The key ring reads a key's state and versions.
+        `dynamodb:GetItem ${t} ${entityKeys.key.table}`,
         `dynamodb:PutItem ${t} ${entityKeys.record.table}`,
         `dynamodb:PutItem ${t} ${entityKeys.idempotency.table}`,
         `dynamodb:PutItem ${t} ${entityKeys.bin.table}`,
@@ -69,6 +77,9 @@ describe("DynamoDB policies from the route table", () => {
       [
         `dynamodb:GetItem ${t} ${entityKeys.token.table}`,
         `dynamodb:GetItem ${t} ${entityKeys.record.table}`,
+        `dynamodb:GetItem ${t} ${entityKeys.key.table}`,
+        // records.list: the caller's namespace's records, on gsi1.
+        `dynamodb:Query ${t}/index/gsi1 ${entityKeys.record.gsi1}`,
         // crypto.openSealed claims the payload's nonce, and releases a claim whose payload failed.
         `dynamodb:PutItem ${t} ${entityKeys.nonce.table}`,
         `dynamodb:DeleteItem ${t} ${entityKeys.nonce.table}`,
@@ -81,6 +92,19 @@ describe("DynamoDB policies from the route table", () => {
         `dynamodb:PutItem ${t} ${entityKeys.token.table}`,
         `dynamodb:UpdateItem ${t} ${entityKeys.token.table}`,
         `dynamodb:Query ${t}/index/gsi1 ${entityKeys.token.gsi1}`,
+        // Key lifecycle: a key's item, read, written at version 1 on first need, then patched.
+        `dynamodb:GetItem ${t} ${entityKeys.key.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.key.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.key.table}`,
+        // Every token or key change appends to its audit chain: the head read and moved, the event
+        // written (an event and its chain's head share one partition, so one pattern covers both).
+        `dynamodb:GetItem ${t} ${entityKeys.chainHead.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.chainHead.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.chainHead.table}`,
+        `dynamodb:Query ${t} ${entityKeys.audit.table}`,
+        // Rewrap campaigns: started (checked against a running one) and followed.
+        `dynamodb:GetItem ${t} ${entityKeys.campaign.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.campaign.table}`,
       ].sort(),
     );
   });
@@ -125,7 +149,18 @@ describe("DynamoDB policies from the route table", () => {
     expect(grants(policyOf("api")).filter((grant) => grant.includes("/index/"))).toEqual([
       `dynamodb:Query arn:table/t/index/gsi1 ${entityKeys.requestLink.gsi1}`,
     ]);
-    expect(indexed("decrypt")).toEqual([]);
+    // decrypt queries gsi1 for records.list, under the namespace pattern only.
+    expect(grants(policyOf("decrypt")).filter((grant) => grant.includes("/index/"))).toEqual([
+      `dynamodb:Query arn:table/t/index/gsi1 ${entityKeys.record.gsi1}`,
+    ]);
     expect(indexed("admin")).toEqual(["arn:table/t/index/gsi1"]);
+  });
+
+  test("key maintenance alone may Scan (its rewrap campaigns), on the table and nothing more", () => {
+    const statements = dynamoStatements(scheduledJobs.keyMaintenance.dynamo, arns);
+    expect(statements.filter((s) => s.actions.includes("dynamodb:Scan"))).toEqual([
+      { actions: ["dynamodb:Scan"], resources: ["arn:table/t"] },
+    ]);
+    expect(grants(statements).filter((grant) => grant.startsWith("dynamodb:DeleteItem"))).toEqual([]);
   });
 });

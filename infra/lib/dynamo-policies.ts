@@ -5,7 +5,8 @@ import type { Condition, KmsStatement } from "./policies";
 // Least privilege for DynamoDB, computed like KMS's (DESIGN §2): a function gets only the actions
 // its procedures use, only on the table and the indexes they read, and only on the items of the
 // entities they touch (`dynamodb:LeadingKeys`, the partition key of the table or of the index
-// queried). Nothing here can delete, reconfigure or back up the table, or scan it. Generic over the
+// queried). Nothing here can delete, reconfigure or back up the table. Only `scanTable` (key
+// maintenance's rewrap campaign, never a procedure) may Scan, which no leading key can bound. Generic over the
 // ARN type so that infra passes Pulumi outputs and the tests pass strings.
 
 export type DynamoStatement<Arn> = KmsStatement<Arn>;
@@ -26,11 +27,13 @@ export function dynamoStatements<Arn>(
   const statements: DynamoStatement<Arn>[] = [];
   if (capabilities.includes("describeTable"))
     statements.push({ actions: ["dynamodb:DescribeTable"], resources: [arns.table] });
+  if (capabilities.includes("scanTable"))
+    statements.push({ actions: ["dynamodb:Scan"], resources: [arns.table] });
 
   // index ("table" for the table's own key) → action → partition key patterns
   const grants = new Map<string, Map<DynamoItemAction, Set<string>>>();
   for (const capability of capabilities) {
-    if (capability === "describeTable") continue;
+    if (capability === "describeTable" || capability === "scanTable") continue;
     const index = (capability.index ?? "table") as string;
     const pattern = (entityKeys[capability.entity] as Record<string, string>)[index];
     if (pattern === undefined) throw new Error(`${capability.entity} has no key on index ${index}`);

@@ -5,6 +5,7 @@ import {
   type KmsCapability,
   kmsCapabilitiesOf,
   procedureRoutes,
+  scheduledJobs,
 } from "@coffer/functions/routes";
 import {
   BIN_CONTEXT_KEYS_CONDITION,
@@ -27,6 +28,8 @@ const expectedActions: Record<KmsCapability, string[]> = {
   decryptBinKey: ["kms:Decrypt"],
   getSealPublicKey: ["kms:GetPublicKey"],
   decryptSealKey: ["kms:Decrypt"],
+  rotateKey: ["kms:RotateKeyOnDemand", "kms:ListKeyRotations"],
+  listKeyRotations: ["kms:ListKeyRotations"],
 };
 
 const policyOf = (fn: FunctionName) => kmsStatements(kmsCapabilitiesOf(fn), keys);
@@ -93,5 +96,17 @@ describe("KMS policies from the route table", () => {
         expect(statement.resources).not.toContain("*");
       }
     }
+  });
+});
+
+describe("the scheduled key maintenance", () => {
+  test("holds ListKeyRotations and ReEncrypt on the data keys, and nothing else", () => {
+    const statements = kmsStatements(scheduledJobs.keyMaintenance.kms, keys);
+    expect(statements.flatMap((s) => s.actions).sort()).toEqual([
+      "kms:ListKeyRotations",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+    ]);
+    expect(new Set(statements.flatMap((s) => s.resources))).toEqual(new Set(keys.data));
   });
 });

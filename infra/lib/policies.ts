@@ -77,6 +77,10 @@ export function kmsStatement<Arn>(capability: KmsCapability, keys: KeyArns<Arn>)
       return { actions: ["kms:GetPublicKey"], resources: [keys.seal] };
     case "decryptSealKey":
       return { actions: ["kms:Decrypt"], resources: [keys.seal], conditions: [SEAL_ALGORITHM_CONDITION] };
+    case "rotateKey":
+      return { actions: ["kms:ListKeyRotations", "kms:RotateKeyOnDemand"], resources: keys.data };
+    case "listKeyRotations":
+      return { actions: ["kms:ListKeyRotations"], resources: keys.data };
   }
 }
 

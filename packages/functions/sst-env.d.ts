@@ -8,5 +8,6 @@ declare module "sst" {
   export interface Resource {
     [linkNames.table]: { type: "sst.aws.Dynamo"; name: string };
     [linkNames.keys]: { type: "sst.sst.Linkable"; keys: Record<string, string>; seal: string };
+    [linkNames.binObjects]: { type: "sst.aws.Bucket"; name: string };
   }
 }

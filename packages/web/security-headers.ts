@@ -1,10 +1,19 @@
 // The page's security policy, as one function so that the dev server's headers and the built
 // page's <meta> tags cannot disagree. No inline script or style, no third-party origin: only this
-// site and the Coffer API (DESIGN §6; one-time-secret pitfalls in security-facts.md).
+// site, the Coffer API and the bucket that large secrets' ciphertext goes to through presigned
+// URLs (DESIGN §6; one-time-secret pitfalls in security-facts.md).
 
-export function contentSecurityPolicy(apiUrl: string, options: { devServer?: boolean } = {}): string {
+export interface PolicyOptions {
+  /** Allows Vite's HMR websocket. */
+  devServer?: boolean;
+  /** The bins bucket's endpoint (its origin only is allowed). */
+  objectsUrl?: string | undefined;
+}
+
+export function contentSecurityPolicy(apiUrl: string, options: PolicyOptions = {}): string {
   const api = new URL(apiUrl).origin;
-  const connect = ["'self'", api, ...(options.devServer ? ["ws:"] : [])].join(" ");
+  const objects = options.objectsUrl ? [new URL(options.objectsUrl).origin] : [];
+  const connect = ["'self'", api, ...objects, ...(options.devServer ? ["ws:"] : [])].join(" ");
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -20,10 +29,7 @@ export function contentSecurityPolicy(apiUrl: string, options: { devServer?: boo
 }
 
 /** `devServer` allows Vite's HMR websocket; the deployed site (infra/web.ts) sends the strict form. */
-export function securityHeaders(
-  apiUrl: string,
-  options: { devServer?: boolean } = {},
-): Record<string, string> {
+export function securityHeaders(apiUrl: string, options: PolicyOptions = {}): Record<string, string> {
   return {
     "Content-Security-Policy": contentSecurityPolicy(apiUrl, options),
     "Referrer-Policy": "no-referrer",

@@ -3,7 +3,7 @@ import { contentSecurityPolicy, securityHeaders } from "./security-headers.ts";
 
 // A static site can't set headers on every host it lands on (CloudFront via SST, the dev server),
 // so the policy also goes into the page as <meta> tags (frame-ancestors only works as a header).
-function securityMeta(apiUrl: string, devServer: boolean): Plugin {
+function securityMeta(apiUrl: string, objectsUrl: string | undefined, devServer: boolean): Plugin {
   return {
     name: "coffer-security-meta",
     transformIndexHtml: () => [
@@ -11,7 +11,10 @@ function securityMeta(apiUrl: string, devServer: boolean): Plugin {
         tag: "meta",
         attrs: {
           "http-equiv": "Content-Security-Policy",
-          content: contentSecurityPolicy(apiUrl, { devServer }).replace(/; frame-ancestors 'none'/, ""),
+          content: contentSecurityPolicy(apiUrl, { devServer, objectsUrl }).replace(
+            /; frame-ancestors 'none'/,
+            "",
+          ),
         },
         injectTo: "head-prepend",
       },
@@ -22,11 +25,12 @@ function securityMeta(apiUrl: string, devServer: boolean): Plugin {
 
 export default defineConfig(({ command }) => {
   const apiUrl = process.env.VITE_API_URL ?? "http://127.0.0.1:3000";
+  const objectsUrl = process.env.VITE_OBJECTS_URL;
   return {
     oxc: { jsx: { runtime: "automatic" } },
-    plugins: [securityMeta(apiUrl, command === "serve")],
-    server: { headers: securityHeaders(apiUrl, { devServer: true }), strictPort: true },
-    preview: { headers: securityHeaders(apiUrl) },
+    plugins: [securityMeta(apiUrl, objectsUrl, command === "serve")],
+    server: { headers: securityHeaders(apiUrl, { devServer: true, objectsUrl }), strictPort: true },
+    preview: { headers: securityHeaders(apiUrl, { objectsUrl }) },
     build: { sourcemap: false },
   };
 });

@@ -1,6 +1,6 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { type FunctionName, functionFor, type ProcedurePath, procedureRoutes } from "./routes";
-import { adminTokens } from "./routers/admin";
+import { adminAudit, adminKeys, adminTokens } from "./routers/admin";
 import { binsRouter } from "./routers/bins";
 import { cryptoProcedures } from "./routers/crypto";
 import { health, healthDetails } from "./routers/health";
@@ -14,7 +14,7 @@ export const appRouter = router({
   keys: { ...keysApi, ...keysDecrypt },
   crypto: cryptoProcedures,
   records: recordsProcedures,
-  admin: { tokens: adminTokens, health: healthDetails },
+  admin: { tokens: adminTokens, health: healthDetails, keys: adminKeys, audit: adminAudit },
   bins: binsRouter,
   requests: requestsRouter,
 });

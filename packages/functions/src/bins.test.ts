@@ -33,27 +33,25 @@ test("a bin goes from issue to reveal over HTTP, and is gone after its one read"
     readsLeft: 1,
     needsPassphrase: false,
   });
-  const { contentKey, readProof } = await unlockBin({ key: bin.key, binId: bin.binId });
-  const revealed = await client.bins.reveal.mutate({ binId: bin.binId, readProof: b64(readProof) });
+  const { contentKey } = await unlockBin({ secrets: bin.secrets, binId: bin.binId });
+  const revealed = await client.bins.reveal.mutate(bin.revealWire);
   const opened = await openBin({
     contentKey,
     binId: bin.binId,
     version: revealed.version,
     iv: Buffer.from(revealed.iv, "base64url"),
-    ciphertext: Buffer.from(revealed.ciphertext, "base64url"),
+    ciphertext: Buffer.from((revealed as { ciphertext: string }).ciphertext, "base64url"),
   });
   expect(opened).toEqual(bin.payload);
   expect(await client.bins.get.query({ binId: bin.binId })).toEqual({ exists: false });
-  expect(await refusalOf(client.bins.reveal.mutate({ binId: bin.binId, readProof: b64(readProof) }))).toBe(
-    "NOT_FOUND:bin_gone",
-  );
+  expect(await refusalOf(client.bins.reveal.mutate(bin.revealWire))).toBe("NOT_FOUND:bin_gone");
 });
 
 test("proof failures are FORBIDDEN, stale versions CONFLICT, and neither changes the bin", async () => {
   const bin = await makeBin({ maxReads: 3 });
   const other = await makeBin();
   const sealed = await sealBin({
-    key: bin.key,
+    secrets: bin.secrets,
     binId: bin.binId,
     version: 2,
     payload: { kind: "text", text: "new" },
@@ -64,7 +62,8 @@ test("proof failures are FORBIDDEN, stale versions CONFLICT, and neither changes
     kind: "text" as const,
     ciphertext: b64(sealed.ciphertext),
     iv: b64(sealed.iv),
-    readProof: b64(sealed.readProof),
+    linkProofHash: b64(sealed.linkProofHash),
+    readProofHash: b64(sealed.readProofHash),
   };
   expect(await refusalOf(client.bins.update.mutate({ ...update, wrappedKey: other.wrappedKey }))).toBe(
     "FORBIDDEN:manage_proof_refused",
@@ -79,12 +78,29 @@ test("proof failures are FORBIDDEN, stale versions CONFLICT, and neither changes
     readsLeft: 3,
   });
   expect(
-    await refusalOf(client.bins.reveal.mutate({ binId: bin.binId, readProof: b64(new Uint8Array(32)) })),
+    await refusalOf(client.bins.reveal.mutate({ ...bin.revealWire, linkProof: b64(new Uint8Array(32)) })),
   ).toBe("FORBIDDEN:bin_read_proof_wrong");
   expect(await refusalOf(client.bins.update.mutate({ ...update, wrappedKey: bin.wrappedKey }))).toBe("ok");
   expect(await refusalOf(client.bins.update.mutate({ ...update, wrappedKey: bin.wrappedKey }))).toBe(
     "CONFLICT:bin_version_stale",
   );
+  // The owner may bring the expiry forward, never push it back or into the past.
+  const { expiresAt } = (await client.bins.get.query({ binId: bin.binId })) as { expiresAt: number };
+  const setExpiry = (at: number) =>
+    refusalOf(client.bins.setExpiry.mutate({ binId: bin.binId, wrappedKey: bin.wrappedKey, expiresAt: at }));
+  expect(await setExpiry(expiresAt + 60)).toBe("BAD_REQUEST:bin_expiry_refused");
+  expect(await setExpiry(1)).toBe("BAD_REQUEST:bin_expiry_refused");
+  expect(
+    await refusalOf(
+      client.bins.setExpiry.mutate({
+        binId: bin.binId,
+        wrappedKey: other.wrappedKey,
+        expiresAt: expiresAt - 60,
+      }),
+    ),
+  ).toBe("FORBIDDEN:manage_proof_refused");
+  expect(await setExpiry(expiresAt - 60)).toBe("ok");
+  expect(await client.bins.get.query({ binId: bin.binId })).toMatchObject({ expiresAt: expiresAt - 60 });
   expect(await refusalOf(client.bins.delete.mutate({ binId: bin.binId, wrappedKey: bin.wrappedKey }))).toBe(
     "ok",
   );

@@ -1,5 +1,6 @@
 import { type TRPCDefaultErrorShape, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { limits } from "@coffer/core/config";
 import { CofferError, type ErrorKind } from "@coffer/core/errors";
 
 // The one place where domain errors become tRPC codes. The table is exhaustive: a new ErrorKind
@@ -43,19 +44,41 @@ function inputIssues(cause: unknown): InputIssue[] | undefined {
   }));
 }
 
+// tRPC's own refusal of a batch over the handler's maxBatchSize, said the way ours are.
+const TRPC_BATCH_TOO_LARGE = "Batch call exceeds maximum size";
+const tooManyCalls = new CofferError(
+  "invalid",
+  `One request may carry at most ${limits.maxCallsPerRequest} calls. Split the batch (the client's maxItems).`,
+  { reason: "request_too_many_calls", details: { maxCalls: limits.maxCallsPerRequest } },
+);
+
+/**
+ * What a caller learns of a failure, over tRPC and REST alike: the code, the finer reason, a message
+ * that says what to do, and for input errors the fields at fault.
+ */
+export function describeError(error: TRPCError) {
+  const issues = error.code === "BAD_REQUEST" ? inputIssues(error.cause) : undefined;
+  const cause =
+    error.cause instanceof CofferError
+      ? error.cause
+      : error.code === "BAD_REQUEST" && error.message === TRPC_BATCH_TOO_LARGE
+        ? tooManyCalls
+        : undefined;
+  const message = issues?.length
+    ? `Invalid input at "${issues[0]!.path || "(root)"}": ${issues[0]!.message}`
+    : error.code === "INTERNAL_SERVER_ERROR"
+      ? UNEXPECTED_MESSAGE
+      : (cause?.message ?? error.message);
+  return { code: error.code, message, reason: cause?.reason, details: cause?.details, issues };
+}
+
 interface FormatInput {
   shape: TRPCDefaultErrorShape;
   error: TRPCError;
 }
 
 export function formatError({ shape, error }: FormatInput) {
-  const issues = error.code === "BAD_REQUEST" ? inputIssues(error.cause) : undefined;
-  const cause = error.cause instanceof CofferError ? error.cause : undefined;
-  const message = issues?.length
-    ? `Invalid input at "${issues[0]!.path || "(root)"}": ${issues[0]!.message}`
-    : error.code === "INTERNAL_SERVER_ERROR"
-      ? UNEXPECTED_MESSAGE
-      : shape.message;
+  const { message, reason, details, issues } = describeError(error);
   return {
     message,
     code: shape.code,
@@ -63,8 +86,8 @@ export function formatError({ shape, error }: FormatInput) {
       code: shape.data.code,
       httpStatus: shape.data.httpStatus,
       path: shape.data.path,
-      reason: cause?.reason,
-      details: cause?.details,
+      reason,
+      details,
       issues,
     },
   };

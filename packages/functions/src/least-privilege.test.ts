@@ -42,6 +42,8 @@ const actionsOf: Record<string, string[]> = {
   Decrypt: ["kms:Decrypt"],
   ReEncrypt: ["kms:ReEncryptFrom", "kms:ReEncryptTo"],
   DescribeKey: ["kms:DescribeKey"],
+  RotateKeyOnDemand: ["kms:RotateKeyOnDemand"],
+  ListKeyRotations: ["kms:ListKeyRotations"],
   Encrypt: ["kms:Encrypt"],
   GetPublicKey: ["kms:GetPublicKey"],
 };
@@ -266,7 +268,11 @@ test("a cold instance fetches the seal key's public half, and opens sealed input
     observed = [];
     dynamo.requests.length = 0;
     if (path === "crypto.openSealed") await services.sealed.openOnce(sealed);
-    else await services.drops.put({ keyName: "default", sealed }, { tokenId: "cold", scopes: ["drop"] });
+    else
+      await services.drops.put(
+        { keyName: "default", sealed },
+        { tokenId: "cold", namespace: "default", scopes: ["drop"] },
+      );
     const actions = observed.flatMap((request) => request.actions);
     expect(actions).toContain("kms:GetPublicKey");
     expect(actions).toContain("kms:Decrypt");

@@ -8,4 +8,6 @@ export const linkNames = {
   table: "Table",
   /** The catalog keys' ARNs and the seal key's (`sst.Linkable`): raw KMS keys are not linkable. */
   keys: "Keys",
+  /** The bucket for large bin contents (`sst.aws.Bucket`). */
+  binObjects: "BinObjects",
 } as const;

@@ -2,10 +2,12 @@ import fc from "fast-check";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { startTestStack } from "@coffer/testkit/stack";
 import { appRouter } from "./app-router";
+import { type RestEndpoint, restEndpoints } from "./rest-routes";
 import { functionFor, functionRoutes, procedureRoutes } from "./routes";
 
 // Random malformed input to every procedure, sent as raw HTTP: never a 500, always a documented
-// code. The token holds every scope, so inputs get past authentication and reach validation.
+// code. The token holds every scope, so inputs get past authentication and reach validation. The
+// REST routes get the same, below.
 
 const documentedCodes = new Set([
   "BAD_REQUEST",
@@ -16,6 +18,7 @@ const documentedCodes = new Set([
   "CONFLICT",
   "PRECONDITION_FAILED",
   "TOO_MANY_REQUESTS",
+  "PAYLOAD_TOO_LARGE",
 ]);
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -92,3 +95,62 @@ test.each(Object.keys(procedureRoutes))("%s: malformed input never gives a 500",
     { numRuns: 40 },
   );
 });
+
+// The same for the REST routes: a random body (or query string, for GET) and random path
+// parameters, through the REST adapter to the same procedures.
+const pathValue = fc.oneof(
+  fc.string({ minLength: 1 }),
+  fc.constantFrom("A".repeat(22), "%", "%zz", "..", "__proto__", "x".repeat(500), "%00", "a%2Fb"),
+  fc.base64String({ minLength: 1 }),
+);
+
+async function callRest(endpoint: RestEndpoint, raw: string | undefined, pathValues: string[]) {
+  let index = 0;
+  const path = endpoint.path.replace(/\{\w+\}/g, () =>
+    encodeURIComponent(pathValues[index++ % pathValues.length]!).replace(/%25/g, "%"),
+  );
+  const url = new URL(`${stack.gateway.url}${path}`);
+  if (endpoint.method === "GET" && raw !== undefined) {
+    url.search = raw.startsWith("{") ? new URLSearchParams(safeEntries(raw)).toString() : raw;
+  }
+  const response = await fetch(url, {
+    method: endpoint.method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(endpoint.method !== "GET" && raw !== undefined ? { body: raw } : {}),
+  });
+  const body = (await response.json()) as { code?: string };
+  return { status: response.status, code: body.code };
+}
+
+/** A JSON object's entries as query parameters, when it parses to one. */
+function safeEntries(raw: string): [string, string][] {
+  try {
+    const value = JSON.parse(raw) as unknown;
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? Object.entries(value).map(([name, v]) => [
+          name,
+          typeof v === "string" ? v : (JSON.stringify(v) ?? ""),
+        ])
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+test.each(restEndpoints().filter((endpoint) => endpoint.procedure))(
+  "$routeKey: malformed input never gives a 500",
+  async (endpoint) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(input, { nil: undefined }),
+        fc.array(pathValue, { minLength: 1, maxLength: 2 }),
+        async (raw, pathValues) => {
+          const { status, code } = await callRest(endpoint, raw, pathValues);
+          expect(status, `input ${raw} at ${pathValues.join(", ")}`).toBeLessThan(500);
+          if (code !== undefined) expect(documentedCodes, `input ${raw}`).toContain(code);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  },
+);

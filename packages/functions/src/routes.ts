@@ -21,7 +21,9 @@ export type KmsCapability =
   | "generateBinKey" // GenerateDataKey on the bins key, only with context purpose=bin
   | "decryptBinKey" // Decrypt on the bins key, only with context purpose=bin
   | "getSealPublicKey" // GetPublicKey on the RSA seal key
-  | "decryptSealKey"; // Decrypt on the RSA seal key (RSAES_OAEP_SHA_256): opens sealed input
+  | "decryptSealKey" // Decrypt on the RSA seal key (RSAES_OAEP_SHA_256): opens sealed input
+  | "rotateKey" // RotateKeyOnDemand and ListKeyRotations on the data keys (admin.keys.rotate)
+  | "listKeyRotations"; // ListKeyRotations on the data keys (the scheduled rotation sync)
 
 /** The item-level DynamoDB actions Coffer uses; infra/lib/dynamo-policies.ts grants them per entity. */
 export type DynamoItemAction =
@@ -29,13 +31,15 @@ export type DynamoItemAction =
 
 /**
  * What a procedure asks of DynamoDB: actions on the items of one entity, through the table's key
- * (default) or a global index's; or `describeTable`, the health probe's metadata read.
+ * (default) or a global index's; or `describeTable`, the health probe's metadata read; or
+ * `scanTable`, the rewrap campaign's paged Scan (key maintenance only: no procedure may scan).
  */
 export type DynamoCapability =
   | {
       [E in EntityName]: { entity: E; actions: readonly DynamoItemAction[]; index?: EntityIndex<E> };
     }[EntityName]
-  | "describeTable";
+  | "describeTable"
+  | "scanTable";
 
 export interface FunctionRoute {
   /** The API Gateway path prefix: the function serves `ANY <path>/{proxy+}`. */
@@ -87,15 +91,25 @@ const rateLimited = [
 /** Opening sealed input claims its nonce (conditional put) and releases a failed claim (delete). */
 const claimNonce = { entity: "nonce", actions: ["PutItem", "DeleteItem"] } as const;
 
+/** An audited change appends to its chain: reads the chain's head, writes the event, moves the head. */
+const audited = [
+  { entity: "chainHead", actions: ["GetItem", "PutItem", "UpdateItem"] },
+  { entity: "audit", actions: ["PutItem"] },
+] as const;
+/** A key change: the key's item is read (and written at version 1 on first need), then patched. */
+const keyChange = [{ entity: "key", actions: ["GetItem", "PutItem", "UpdateItem"] }, ...audited] as const;
+/** The key ring reads a key's state and versions (then trusts them for its staleness bound). */
+const keyRing = { entity: "key", actions: ["GetItem"] } as const;
+
 export const procedureRoutes = {
   health: { fn: "api", kms: ["describeKey"], dynamo: ["describeTable"] },
-  "keys.dataKey": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate] },
-  "keys.decryptDataKey": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate] },
-  "crypto.encrypt": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate] },
-  "crypto.encryptBatch": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate] },
-  "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate] },
-  "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate] },
-  "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"], dynamo: [authenticate] },
+  "keys.dataKey": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate, keyRing] },
+  "keys.decryptDataKey": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.encrypt": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.encryptBatch": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"], dynamo: [authenticate, keyRing] },
   // Sealed input (DESIGN §5): only the procedures that open it may Decrypt with the seal key. The
   // api function holds that too because request links are public pages served by it and land as
   // records (GenerateDataKey), as does the drop box; decrypt opens sealed input for openSealed.
@@ -110,7 +124,7 @@ export const procedureRoutes = {
   "records.putSealed": {
     fn: "api",
     kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"],
-    dynamo: [authenticate, claimNonce, { entity: "record", actions: ["PutItem"] }],
+    dynamo: [keyRing, authenticate, claimNonce, { entity: "record", actions: ["PutItem"] }],
   },
   "requests.create": {
     fn: "api",
@@ -128,6 +142,7 @@ export const procedureRoutes = {
     fn: "api",
     kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"],
     dynamo: [
+      keyRing,
       // The link is read, then its count bumped (conditional update) in one transaction with the record.
       { entity: "requestLink", actions: ["GetItem", "UpdateItem"] },
       { entity: "record", actions: ["PutItem"] },
@@ -138,6 +153,7 @@ export const procedureRoutes = {
     fn: "api",
     kms: ["generateDataKey"],
     dynamo: [
+      keyRing,
       authenticate,
       // A put with an idempotency key writes both in one transaction; a replay reads both back.
       { entity: "record", actions: ["PutItem", "GetItem"] },
@@ -147,17 +163,23 @@ export const procedureRoutes = {
   "records.get": {
     fn: "decrypt",
     kms: ["decryptDataKey"],
-    dynamo: [authenticate, { entity: "record", actions: ["GetItem"] }],
+    dynamo: [keyRing, authenticate, { entity: "record", actions: ["GetItem"] }],
   },
   "records.delete": {
     fn: "api",
     kms: [],
     dynamo: [authenticate, { entity: "record", actions: ["GetItem", "DeleteItem"] }],
   },
+  "records.list": {
+    fn: "decrypt",
+    kms: [],
+    dynamo: [authenticate, { entity: "record", actions: ["Query"], index: "gsi1" }],
+  },
+  // Token changes land in one transaction with their event on the tokens audit chain.
   "admin.tokens.create": {
     fn: "admin",
     kms: [],
-    dynamo: [authenticate, { entity: "token", actions: ["PutItem"] }],
+    dynamo: [authenticate, { entity: "token", actions: ["PutItem"] }, ...audited],
   },
   "admin.tokens.list": {
     fn: "admin",
@@ -168,7 +190,44 @@ export const procedureRoutes = {
   "admin.tokens.revoke": {
     fn: "admin",
     kms: [],
-    dynamo: [authenticate, { entity: "token", actions: ["UpdateItem"] }],
+    dynamo: [authenticate, { entity: "token", actions: ["GetItem", "UpdateItem"] }, ...audited],
+  },
+  // Key lifecycle and audit sit with the other admin procedures. Disable, minimum versions and
+  // campaigns are Coffer's own state (no KMS call); rotate asks KMS for a new key version. Each
+  // change reads the key's item (writing it at version 1 on first need), then patches it in one
+  // transaction with its audit event.
+  "admin.keys.list": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "key", actions: ["GetItem"] }],
+  },
+  "admin.keys.rotate": { fn: "admin", kms: ["rotateKey"], dynamo: [authenticate, ...keyChange] },
+  "admin.keys.disable": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
+  "admin.keys.enable": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
+  "admin.keys.setMinDecryptionVersion": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
+  "admin.keys.startRewrap": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, ...keyChange, { entity: "campaign", actions: ["GetItem", "PutItem"] }],
+  },
+  "admin.keys.campaign": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "campaign", actions: ["GetItem"] }],
+  },
+  "admin.audit.list": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "audit", actions: ["Query"] }],
+  },
+  "admin.audit.verify": {
+    fn: "admin",
+    kms: [],
+    dynamo: [
+      authenticate,
+      { entity: "chainHead", actions: ["GetItem"] },
+      { entity: "audit", actions: ["Query"] },
+    ],
   },
   // On an instance's first rate-limited bin call, the rate limiter also makes (GenerateDataKey) or
   // adopts (Decrypt) its pepper under the bins key: the function serving these holds both, as
@@ -181,7 +240,17 @@ export const procedureRoutes = {
   },
   "bins.get": { fn: "api", kms: [], dynamo: [{ entity: "bin", actions: ["GetItem"] }] },
   "bins.reveal": { fn: "api", kms: [], dynamo: [{ entity: "bin", actions: ["UpdateItem", "DeleteItem"] }] },
+  "bins.release": {
+    fn: "api",
+    kms: [],
+    dynamo: [{ entity: "bin", actions: ["GetItem", "UpdateItem", "DeleteItem"] }],
+  },
   "bins.update": {
+    fn: "api",
+    kms: ["decryptBinKey"],
+    dynamo: [...rateLimited, { entity: "bin", actions: ["GetItem", "UpdateItem"] }],
+  },
+  "bins.setExpiry": {
     fn: "api",
     kms: ["decryptBinKey"],
     dynamo: [...rateLimited, { entity: "bin", actions: ["GetItem", "UpdateItem"] }],
@@ -195,10 +264,43 @@ export const procedureRoutes = {
 
 export type ProcedurePath = keyof typeof procedureRoutes;
 
+/**
+ * Work that no request starts: a schedule runs it (infra/maintenance.ts) and the local runner runs
+ * the same handler on a timer. Key maintenance syncs KMS's automatic rotations into key versions
+ * and steps running rewrap campaigns (ReEncrypt), within one invocation's time.
+ */
+export const scheduledJobs = {
+  keyMaintenance: {
+    handler: "packages/functions/src/handlers/key-maintenance.handler",
+    schedule: "rate(1 minute)",
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    kms: ["listKeyRotations", "reEncryptDataKey"],
+    dynamo: [
+      // The rotation sync reads each key (writing it at version 1 on first need) and records a new
+      // version as an audited change; campaigns are stepped and checkpointed, and finish with an
+      // audited change of the campaign and its key.
+      ...keyChange,
+      { entity: "campaign", actions: ["GetItem", "UpdateItem"] },
+      // A campaign counts and rewraps its key's records from a paged Scan, reading each record
+      // again and replacing its envelope conditionally.
+      "scanTable",
+      { entity: "record", actions: ["GetItem", "UpdateItem"] },
+    ],
+  },
+} as const satisfies Record<
+  string,
+  Omit<FunctionRoute, "path"> & {
+    schedule: string;
+    kms: readonly KmsCapability[];
+    dynamo: readonly DynamoCapability[];
+  }
+>;
+
 /** Bearer tokens travel in a header, never in cookies, so any origin may call the API. */
 export const corsPolicy = {
   allowOrigins: ["*"],
-  allowMethods: ["GET", "POST"],
+  allowMethods: ["GET", "POST", "PUT", "DELETE"],
   allowHeaders: ["authorization", "content-type"],
   maxAgeSeconds: 600,
 } as const;

@@ -1,13 +1,16 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type BinObjects } from "@coffer/core/bin-objects";
 import { createBinService } from "@coffer/core/bins";
 import type { Clock } from "@coffer/core/clock";
 import { dataKeyNames, type KeyName, keyCatalog } from "@coffer/core/config";
-import { createEnvelopeCrypto, createStaticKeyRing } from "@coffer/core/crypto";
-import { connectDb, pingTable } from "@coffer/core/db";
+import { createAuditService } from "@coffer/core/audit";
+import { createEnvelopeCrypto } from "@coffer/core/crypto";
+import { type AppendedHead, connectDb, pingTable } from "@coffer/core/db";
 import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
 import { createDataKeyService } from "@coffer/core/data-keys";
 import type { Kms } from "@coffer/core/kms";
+import { createCampaigns, createKeyLifecycle, createTableKeyRing } from "@coffer/core/keys";
 import { createRecordService, createSealedDropService } from "@coffer/core/records";
 import { createRequestService } from "@coffer/core/requests";
 import { createSealedService } from "@coffer/core/sealed";
@@ -27,6 +30,18 @@ export interface Ports {
   keyIds: Record<string, string>;
   /** The RSA seal key's id (DESIGN §5). */
   sealKeyId: string;
+  /** How long an instance trusts its copy of a key's state; 1 s unless a test says otherwise. */
+  keyRingStalenessMs?: number;
+  /** The bucket for large bin contents. */
+  binObjects?: BinObjects;
+}
+
+/**
+ * Each audit append's new chain head goes to the structured log, so a table rolled back to an
+ * older state shows against the logs (DESIGN §7). Hashes and ids only: nothing secret.
+ */
+export function logAuditHead(head: AppendedHead): void {
+  console.log(JSON.stringify({ level: "info", event: "audit_head", ...head }));
 }
 
 /** Each service is built on first use, so a function builds only what its procedures touch. */
@@ -35,15 +50,43 @@ export function createServices(ports: Ports) {
   const keyIds = catalogKeyIds(ports.keyIds);
   const { db } = connectDb({ dynamo, table: tableName });
   const dataKeyIds = Object.fromEntries(dataKeyNames.map((name) => [name, keyIds[name]!]));
+  // One key ring per instance: what it read of the Key items is trusted for its staleness bound.
+  // Building it costs nothing (the Key entity is built on its first read).
+  const ring = createTableKeyRing({
+    db,
+    clock,
+    kmsKeyIds: dataKeyIds,
+    ...(ports.keyRingStalenessMs !== undefined ? { stalenessMs: ports.keyRingStalenessMs } : {}),
+  });
   const shared = buildOnFirstUse({
     // One envelope crypto per instance: its data-key caches are what keep KMS calls rare.
-    crypto: () => createEnvelopeCrypto({ kms, clock, keys: createStaticKeyRing(dataKeyIds) }),
+    crypto: () => createEnvelopeCrypto({ kms, clock, keys: ring }),
+    lifecycle: () =>
+      createKeyLifecycle({
+        db,
+        kms,
+        clock,
+        ring,
+        kmsKeyIds: dataKeyIds,
+        onAuditAppended: logAuditHead,
+      }),
     // One per instance: it caches the seal key's public half.
     sealed: () => createSealedService({ kms, db, clock, sealKeyId: ports.sealKeyId }),
   });
   return buildOnFirstUse({
-    tokens: () => createTokenService({ db, clock }),
-    dataKeys: () => createDataKeyService({ kms, keyIds: dataKeyIds }),
+    tokens: () => createTokenService({ db, clock, onAuditAppended: logAuditHead }),
+    keys: () => shared.lifecycle,
+    campaigns: () =>
+      createCampaigns({
+        db,
+        crypto: shared.crypto,
+        clock,
+        lifecycle: shared.lifecycle,
+        ringStalenessMs: ring.stalenessMs,
+        onAuditAppended: logAuditHead,
+      }),
+    audit: () => createAuditService({ db }),
+    dataKeys: () => createDataKeyService({ kms, keyIds: dataKeyIds, ring }),
     encryption: () => createEncryptionService({ crypto: shared.crypto }),
     records: () => createRecordService({ db, crypto: shared.crypto, clock }),
     sealed: () => shared.sealed,
@@ -55,6 +98,7 @@ export function createServices(ports: Ports) {
         kms,
         clock,
         keyId: keyIds.bins,
+        objects: ports.binObjects,
       }),
     health: () =>
       createHealthService({

@@ -4,7 +4,16 @@ import type { Scope } from "@coffer/core/tokens";
 import type { Context } from "./context";
 import { formatError, toTRPCError } from "./errors";
 
-const t = initTRPC.context<Context>().create({ errorFormatter: formatError, isDev: false });
+/** What a procedure declares about itself, read by the OpenAPI document (rest/openapi.ts). */
+export interface ProcedureMeta {
+  /** The token scopes it accepts (any one will do); absent for public procedures. */
+  scopes?: readonly Scope[];
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({ errorFormatter: formatError, isDev: false });
 
 // Every procedure is built on this base, so every failure goes through the one mapping point.
 const base = t.procedure.use(async ({ next }) => {
@@ -14,16 +23,18 @@ const base = t.procedure.use(async ({ next }) => {
 });
 
 export const router = t.router;
+/** Calls a router's procedures in-process, through the same middlewares: the REST adapter's way in. */
+export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = base;
 
 /**
  * A procedure for token holders with `scope` (or any one of several); resolvers see `ctx.caller`
  * set, by type.
  */
-export const scoped = (scope: Scope | readonly Scope[]) =>
-  base.use(async ({ ctx, next }) => {
+export const scoped = (scope: Scope | readonly Scope[]) => {
+  const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
+  return base.meta({ scopes: accepted }).use(async ({ ctx, next }) => {
     const caller = await ctx.services.tokens.authenticate(ctx.request.authorization);
-    const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
     if (!accepted.some((one) => caller.scopes.includes(one))) {
       const named = accepted.map((one) => `"${one}"`).join(" or ");
       throw new CofferError(
@@ -36,3 +47,4 @@ export const scoped = (scope: Scope | readonly Scope[]) =>
     }
     return next({ ctx: { caller } });
   });
+};

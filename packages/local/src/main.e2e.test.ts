@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test, vi } from "vitest";
@@ -103,7 +103,12 @@ test(
     const token = text.match(/coffer_[A-Za-z0-9_-]{64}/)?.[0];
     expect(token).toBeDefined();
 
-    const client = createCofferClient({ url: `http://127.0.0.1:${ports.gateway}`, token: token! });
+    const admin = createCofferClient({ url: `http://127.0.0.1:${ports.gateway}`, token: token! });
+    // The first admin token holds only "admin": it makes the token that uses the data.
+    const service = await admin.admin.tokens.create.mutate({ name: "e2e", scopes: ["encrypt", "decrypt"] });
+    const client = createCofferClient({ url: `http://127.0.0.1:${ports.gateway}`, token: service.token });
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(stateDir, "admin-token")).mode & 0o777).toBe(0o600);
     const health = await client.health.query();
     expect(health).toEqual({ status: "up" });
     const page = await fetch(`http://127.0.0.1:${ports.web}/`);
@@ -123,7 +128,7 @@ test(
 
     const second = await startLocal(ports);
     expect(second.output()).not.toContain(token!);
-    const again = createCofferClient({ url: `http://127.0.0.1:${ports.gateway}`, token: token! });
+    const again = createCofferClient({ url: `http://127.0.0.1:${ports.gateway}`, token: service.token });
     expect(Buffer.from((await again.records.get.query({ recordId })).plaintext, "base64url").toString()).toBe(
       "kept",
     );

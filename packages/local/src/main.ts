@@ -1,10 +1,11 @@
 // `npm run local`: the whole stack on this machine, with its state kept under .coffer/.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "@coffer/core/clock";
 import { connectDb } from "@coffer/core/db";
 import { createFirstAdminToken, createTokenService } from "@coffer/core/tokens";
 import { repoRoot } from "./repo-root";
+import { secureFile, secureStateDir } from "./state-dir";
 import { startLocalStack } from "./stack";
 import { startWebDevServer } from "./web-dev-server";
 
@@ -15,25 +16,33 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
 const stateDir = process.env.COFFER_STATE_DIR ?? join(repoRoot, ".coffer");
 
 async function main() {
-  mkdirSync(stateDir, { recursive: true });
+  secureStateDir(stateDir);
   const stack = await startLocalStack({
     stateDir,
     ports: {
       kms: port("COFFER_KMS_PORT", 4599),
       dynamodb: port("COFFER_DYNAMODB_PORT", 8000),
       gateway: port("COFFER_GATEWAY_PORT", 3000),
+      s3: port("COFFER_S3_PORT", 4569),
     },
+    // The stand-in for the deployed schedule (every minute): rotation sync and campaign steps.
+    maintenanceIntervalMs: Number(process.env.COFFER_MAINTENANCE_INTERVAL_MS ?? 5_000),
   });
   const adminToken = await ensureAdminToken(stack.dynamoEndpoint, stack.tableName);
-  const web = await startWebDevServer({ apiUrl: stack.gateway.url, port: port("COFFER_WEB_PORT", 5173) });
+  const web = await startWebDevServer({
+    apiUrl: stack.gateway.url,
+    objectsUrl: stack.s3.url,
+    port: port("COFFER_WEB_PORT", 5173),
+  });
 
   console.log(
     [
       "Coffer is running locally (stage: local).",
       `  web:          ${web.url}`,
       `  api gateway:  ${stack.gateway.url}`,
-      `  KMS emulator: ${stack.kms.url}`,
+      `  KMS emulator: ${stack.kms.url}   (control routes: header X-Coffer-Control: ${stack.kms.controlSecret})`,
       `  DynamoDB:     ${stack.dynamoEndpoint} (table ${stack.tableName})`,
+      `  S3:           ${stack.s3.url} (bucket ${stack.s3.bucket})`,
       adminToken.created
         ? `Admin token (first start; also saved to ${adminToken.file}):\n  ${adminToken.token}`
         : `Admin token: in ${adminToken.file}`,
@@ -68,8 +77,10 @@ async function ensureAdminToken(endpoint: string, table: string) {
     const created = await createFirstAdminToken(tokens);
     if (created) {
       writeFileSync(file, `${created.token}\n`, { mode: 0o600 });
+      secureFile(file); // writeFileSync's mode applies only to a file it creates
       return { created: true as const, token: created.token, file };
     }
+    secureFile(file);
     return { created: false, file };
   } finally {
     dynamo.destroy();

@@ -1,6 +1,6 @@
 // Tests only: a bin made the way the web page makes one (issue, seal in "the browser", create), so
 // that service and API tests exercise exactly what the page sends.
-import { type BinPayload, sealBin } from "@coffer/sealing/bins";
+import { type BinPayload, type BinSecrets, newBrowserSecret, sealBin } from "@coffer/sealing/bins";
 import { type BinService, CreateBinInput, type RequestOrigin } from "@coffer/core/bins";
 
 import { b64 } from "./b64";
@@ -12,15 +12,18 @@ export interface BinOptions {
   expiresInSeconds?: number;
 }
 
-/** The create call's wire input (base64url strings), as the page sends it. */
+/** The create call's wire input (base64url strings), as the page sends it, and the reveal's. */
 export async function sealForCreate(
   issued: { binId: string; key: string; wrappedKey: string },
   options: BinOptions = {},
 ) {
-  const key = Buffer.from(issued.key, "base64url");
+  const secrets: BinSecrets = {
+    kmsKey: Buffer.from(issued.key, "base64url"),
+    browserSecret: newBrowserSecret(),
+  };
   const payload = options.payload ?? { kind: "text", text: "the launch code is 0000" };
   const sealed = await sealBin({
-    key,
+    secrets,
     binId: issued.binId,
     version: 1,
     payload,
@@ -34,11 +37,18 @@ export async function sealForCreate(
     iv: b64(sealed.iv),
     ...(sealed.passphraseSalt ? { passphraseSalt: b64(sealed.passphraseSalt) } : {}),
     manageCommitment: b64(sealed.manageCommitment),
-    readProof: b64(sealed.readProof),
+    linkProofHash: b64(sealed.linkProofHash),
+    readProofHash: b64(sealed.readProofHash),
     ...(options.maxReads !== undefined ? { maxReads: options.maxReads } : {}),
     ...(options.expiresInSeconds !== undefined ? { expiresInSeconds: options.expiresInSeconds } : {}),
   };
-  return { key, sealed, payload, wire };
+  /** What a reader who holds the link (and the passphrase, if any) sends to reveal. */
+  const revealWire = {
+    binId: issued.binId,
+    linkProof: b64(sealed.linkProof),
+    readProof: b64(sealed.readProof),
+  };
+  return { key: Buffer.from(secrets.kmsKey), secrets, sealed, payload, wire, revealWire };
 }
 
 export async function createTestBin(bins: BinService, origin: RequestOrigin, options: BinOptions = {}) {

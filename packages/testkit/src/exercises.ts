@@ -15,9 +15,11 @@ export type Exercises = Record<ProcedurePath, () => Promise<() => Promise<unknow
 export function exercisesFor(client: CofferClient, caller: CofferClient = client): Exercises {
   const fresh = () => ({ run: `${Date.now()}-${Math.random()}` });
 
+  const revealOf = new Map<string, { binId: string; linkProof: string; readProof: string }>();
   async function issuedBin() {
     const issued = await client.bins.issueKey.mutate();
-    const { wire } = await sealForCreate(issued, { maxReads: 5 });
+    const { wire, revealWire } = await sealForCreate(issued, { maxReads: 5 });
+    revealOf.set(wire.binId, revealWire);
     return { issued, wire };
   }
 
@@ -94,6 +96,10 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
       });
       return () => caller.records.get.query({ recordId });
     },
+    "records.list": async () => {
+      await client.records.put.mutate({ keyName: "default", plaintext: b64("x") });
+      return () => caller.records.list.query({ limit: 5 });
+    },
     "records.delete": async () => {
       const { recordId } = await client.records.put.mutate({ keyName: "default", plaintext: b64("x") });
       return () => caller.records.delete.mutate({ recordId });
@@ -111,13 +117,40 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
     "bins.reveal": async () => {
       const { wire } = await issuedBin();
       await client.bins.create.mutate(wire);
-      return () => caller.bins.reveal.mutate({ binId: wire.binId, readProof: wire.readProof });
+      const revealWire = revealOf.get(wire.binId)!;
+      return () => caller.bins.reveal.mutate(revealWire);
+    },
+    "bins.release": async () => {
+      const { wire } = await issuedBin();
+      await client.bins.create.mutate(wire);
+      const { binId, linkProof } = revealOf.get(wire.binId)!;
+      return () => caller.bins.release.mutate({ binId, linkProof });
     },
     "bins.update": async () => {
       const { wire } = await issuedBin();
       const { version } = await client.bins.create.mutate(wire);
-      const { binId, wrappedKey, kind, ciphertext, iv, readProof } = wire;
-      return () => caller.bins.update.mutate({ binId, wrappedKey, version, kind, ciphertext, iv, readProof });
+      const { binId, wrappedKey, kind, ciphertext, iv, linkProofHash, readProofHash } = wire;
+      return () =>
+        caller.bins.update.mutate({
+          binId,
+          wrappedKey,
+          version,
+          kind,
+          ciphertext,
+          iv,
+          linkProofHash,
+          readProofHash,
+        });
+    },
+    "bins.setExpiry": async () => {
+      const { wire } = await issuedBin();
+      const { expiresAt } = await client.bins.create.mutate(wire);
+      return () =>
+        caller.bins.setExpiry.mutate({
+          binId: wire.binId,
+          wrappedKey: wire.wrappedKey,
+          expiresAt: expiresAt - 60,
+        });
     },
     "bins.delete": async () => {
       const { wire } = await issuedBin();
@@ -150,6 +183,24 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
     "admin.tokens.create": async () => () =>
       caller.admin.tokens.create.mutate({ name: "lp", scopes: ["encrypt"] }),
     "admin.tokens.list": async () => () => caller.admin.tokens.list.query(),
+    // Key changes on "pii" (its catalog entry allows them); each is audited on the key's chain.
+    "admin.keys.list": async () => () => caller.admin.keys.list.query(),
+    "admin.keys.rotate": async () => () => caller.admin.keys.rotate.mutate({ keyName: "pii" }),
+    "admin.keys.disable": async () => () => caller.admin.keys.disable.mutate({ keyName: "pii" }),
+    "admin.keys.enable": async () => () => caller.admin.keys.enable.mutate({ keyName: "pii" }),
+    "admin.keys.setMinDecryptionVersion": async () => () =>
+      caller.admin.keys.setMinDecryptionVersion.mutate({ keyName: "pii", minDecryptionVersion: 1 }),
+    "admin.keys.startRewrap": async () => () => caller.admin.keys.startRewrap.mutate({ keyName: "default" }),
+    "admin.keys.campaign": async () => {
+      // A campaign started by an earlier run of these exercises (same stack) may still be running.
+      const { keys } = await client.admin.keys.list.query();
+      const running = keys.find((key) => key.keyName === "pii")?.activeCampaignId;
+      const campaignId =
+        running ?? (await client.admin.keys.startRewrap.mutate({ keyName: "pii" })).campaignId;
+      return () => caller.admin.keys.campaign.query({ campaignId });
+    },
+    "admin.audit.list": async () => () => caller.admin.audit.list.query({ chain: "tokens" }),
+    "admin.audit.verify": async () => () => caller.admin.audit.verify.query({ chain: "key:pii" }),
     "admin.tokens.revoke": async () => {
       const { tokenId } = await client.admin.tokens.create.mutate({ name: "lp2", scopes: ["encrypt"] });
       return () => caller.admin.tokens.revoke.mutate({ tokenId });

@@ -1,11 +1,10 @@
 import { CreateBinPage } from "./pages/create-bin";
-import { HealthPage } from "./pages/health";
 import { ManageBinPage } from "./pages/manage-bin";
 import { OpenBinPage } from "./pages/open-bin";
 import { RequestLinkPage } from "./pages/request-link";
 import { routeOf } from "./route";
 
-/** `fragment` was taken from the address bar before the first render (see fragment.ts). */
+/** `fragment` was read from the address bar before the first render (see fragment.ts). */
 export function App({ pathname, fragment }: { pathname: string; fragment: string }) {
   const route = routeOf(pathname);
   return (
@@ -16,12 +15,7 @@ export function App({ pathname, fragment }: { pathname: string; fragment: string
         </h1>
         <span className="muted">envelope encryption as a service</span>
       </header>
-      {route.page === "home" && (
-        <>
-          <CreateBinPage />
-          <HealthPage />
-        </>
-      )}
+      {route.page === "home" && <CreateBinPage />}
       {route.page === "open" && <OpenBinPage binId={route.binId} fragment={fragment} />}
       {route.page === "manage" && <ManageBinPage binId={route.binId} fragment={fragment} />}
       {route.page === "request" && <RequestLinkPage requestId={route.requestId} fragment={fragment} />}

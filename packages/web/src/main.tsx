@@ -2,13 +2,15 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app";
 import { ApiProvider } from "./api";
-import { takeFragment } from "./fragment";
+import { forgetFragment, readFragment } from "./fragment";
+import { routeOf } from "./route";
 
-// Before anything renders: StrictMode runs initialisers twice, and the second run would find the
-// fragment already wiped.
-const fragment = takeFragment();
-// Opening a bin link again in the same tab changes only the fragment, which does not load the page:
-// load it, so the new fragment is taken (and wiped) like the first.
+const fragment = readFragment();
+// A bin's secrets stay until the reveal (open-bin.tsx). A request link's secret has no such moment,
+// so it leaves the address bar at once, before the first render, as it always did.
+if (routeOf(window.location.pathname).page === "request") forgetFragment();
+// Opening another bin link in the same tab changes only the fragment, which does not load the page:
+// load it, so the page reads the new fragment like the first.
 window.addEventListener("hashchange", () => window.location.reload());
 
 createRoot(document.getElementById("root")!).render(

@@ -16,7 +16,7 @@ const origin = { sourceIp: "192.0.2.10" };
 const roomy = { max: 10_000, windowSeconds: 60 };
 
 function setup(
-  options: { rateLimits?: { issueKey: typeof roomy; create: typeof roomy; manage: typeof roomy } } = {},
+  options: { rateLimits?: Partial<Record<"issueKey" | "create" | "manage" | "reveal", typeof roomy>> } = {},
 ) {
   const clock = tableClock();
   const bins = createBinService({
@@ -24,7 +24,7 @@ function setup(
     kms: parts.kms.kms,
     clock,
     keyId: parts.kms.keys.bins.arn,
-    rateLimits: options.rateLimits ?? { issueKey: roomy, create: roomy, manage: roomy },
+    rateLimits: { issueKey: roomy, create: roomy, manage: roomy, reveal: roomy, ...options.rateLimits },
   });
   return { bins, clock };
 }
@@ -38,8 +38,12 @@ const outcome = (promise: Promise<unknown>) =>
 
 const rawItem = async (binId: string) =>
   (await parts.table.db.entities.bin.get({ binId }).go({ consistent: true })).data;
-const revealInput = (binId: string, readProof: Uint8Array) =>
-  RevealBinInput.parse({ binId, readProof: b64(readProof) });
+/** A reveal by a holder of the whole link, with this read proof (the right one unless given). */
+const revealInput = (
+  bin: { binId: string; sealed: { linkProof: Uint8Array; readProof: Uint8Array } },
+  readProof: Uint8Array = bin.sealed.readProof,
+) =>
+  RevealBinInput.parse({ binId: bin.binId, linkProof: b64(bin.sealed.linkProof), readProof: b64(readProof) });
 
 async function updateInput(
   bin: Awaited<ReturnType<typeof createTestBin>>,
@@ -47,7 +51,7 @@ async function updateInput(
   overrides: Record<string, unknown> = {},
 ) {
   const sealed = await sealBin({
-    key: bin.key,
+    secrets: bin.secrets,
     binId: bin.binId,
     version: 2,
     payload: { kind: "text", text },
@@ -59,7 +63,8 @@ async function updateInput(
     kind: "text",
     ciphertext: b64(sealed.ciphertext),
     iv: b64(sealed.iv),
-    readProof: b64(sealed.readProof),
+    linkProofHash: b64(sealed.linkProofHash),
+    readProofHash: b64(sealed.readProofHash),
     ...overrides,
   });
 }
@@ -79,23 +84,22 @@ describe("reading", () => {
         maxReads: 1,
         needsPassphrase: false,
         passphraseSalt: null,
+        passphraseTriesLeft: null,
       });
     }
-    const revealed = await bins.reveal(revealInput(bin.binId, bin.sealed.readProof));
+    const revealed = await bins.reveal(revealInput(bin), origin);
     expect(revealed.readsLeft).toBe(0);
-    const { contentKey } = await unlockBin({ key: bin.key, binId: bin.binId });
+    const { contentKey } = await unlockBin({ secrets: bin.secrets, binId: bin.binId });
     const opened = await openBin({
       contentKey,
       binId: bin.binId,
       version: revealed.version,
       iv: Buffer.from(revealed.iv, "base64url"),
-      ciphertext: Buffer.from(revealed.ciphertext, "base64url"),
+      ciphertext: Buffer.from((revealed as { ciphertext: string }).ciphertext, "base64url"),
     });
     expect(opened).toEqual(bin.payload);
     expect(await bins.get({ binId: bin.binId })).toEqual({ exists: false });
-    expect(await outcome(bins.reveal(revealInput(bin.binId, bin.sealed.readProof)))).toBe(
-      "not_found:bin_gone",
-    );
+    expect(await outcome(bins.reveal(revealInput(bin), origin))).toBe("not_found:bin_gone");
     expect(await bins.get({ binId: "A".repeat(22) })).toEqual({ exists: false });
   });
 
@@ -103,7 +107,7 @@ describe("reading", () => {
     const { bins } = setup();
     const bin = await createTestBin(bins, origin);
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => bins.reveal(revealInput(bin.binId, bin.sealed.readProof))),
+      Array.from({ length: 50 }, () => bins.reveal(revealInput(bin), origin)),
     );
     const winners = results.filter((r) => r.status === "fulfilled");
     expect(winners).toHaveLength(1);
@@ -118,46 +122,137 @@ describe("reading", () => {
     const { bins } = setup();
     const bin = await createTestBin(bins, origin, { maxReads: 3 });
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => bins.reveal(revealInput(bin.binId, bin.sealed.readProof))),
+      Array.from({ length: 20 }, () => bins.reveal(revealInput(bin), origin)),
     );
     const readsLeft = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.readsLeft] : []));
     expect(readsLeft.sort()).toEqual([0, 1, 2]);
   });
 
-  test("a wrong read proof or passphrase is refused and burns nothing", async () => {
+  test("a wrong passphrase is refused with the tries left and burns nothing; a wrong link is never counted", async () => {
     const { bins } = setup();
     const bin = await createTestBin(bins, origin, { passphrase: "correct horse", maxReads: 2 });
     const meta = await bins.get({ binId: bin.binId });
-    expect(meta).toMatchObject({ needsPassphrase: true, passphraseSalt: bin.wire.passphraseSalt });
+    expect(meta).toMatchObject({
+      needsPassphrase: true,
+      passphraseSalt: bin.wire.passphraseSalt,
+      passphraseTriesLeft: 10,
+    });
     const salt = Buffer.from(bin.wire.passphraseSalt!, "base64url");
     const wrong = await unlockBin({
-      key: bin.key,
+      secrets: bin.secrets,
       binId: bin.binId,
       passphrase: "correct hose",
       passphraseSalt: salt,
     });
-    for (let i = 0; i < 3; i++) {
-      expect(await outcome(bins.reveal(revealInput(bin.binId, wrong.readProof)))).toBe(
-        "forbidden:bin_passphrase_wrong",
+    const triesLeft = async (readProof: Uint8Array) =>
+      bins.reveal(revealInput(bin, readProof), origin).then(
+        () => "revealed",
+        (error: CofferError) => `${error.reason}:${error.details?.triesLeft ?? "-"}`,
       );
-    }
-    expect(await outcome(bins.reveal(revealInput(bin.binId, new Uint8Array(32))))).toBe(
-      "forbidden:bin_passphrase_wrong",
-    );
-    expect((await rawItem(bin.binId))?.readsLeft).toBe(2);
+    expect(await triesLeft(wrong.readProof)).toBe("bin_passphrase_wrong:9");
+    expect(await triesLeft(new Uint8Array(32))).toBe("bin_passphrase_wrong:8");
+    // Someone who knows only the bin id (not the link) cannot spend the reader's tries.
+    const stranger = RevealBinInput.parse({
+      binId: bin.binId,
+      linkProof: b64(new Uint8Array(32).fill(1)),
+      readProof: b64(wrong.readProof),
+    });
+    for (let i = 0; i < 15; i++)
+      expect(await outcome(bins.reveal(stranger, origin))).toBe("forbidden:bin_read_proof_wrong");
+    expect(await bins.get({ binId: bin.binId })).toMatchObject({ passphraseTriesLeft: 8, readsLeft: 2 });
     const right = await unlockBin({
-      key: bin.key,
+      secrets: bin.secrets,
       binId: bin.binId,
       passphrase: "correct horse",
       passphraseSalt: salt,
     });
-    expect((await bins.reveal(revealInput(bin.binId, right.readProof))).readsLeft).toBe(1);
+    expect((await bins.reveal(revealInput(bin, right.readProof), origin)).readsLeft).toBe(1);
 
     const plain = await createTestBin(bins, origin);
-    expect(await outcome(bins.reveal(revealInput(plain.binId, new Uint8Array(32))))).toBe(
-      "forbidden:bin_read_proof_wrong",
-    );
+    expect(
+      await outcome(
+        bins.reveal(
+          RevealBinInput.parse({
+            binId: plain.binId,
+            linkProof: b64(new Uint8Array(32)),
+            readProof: b64(new Uint8Array(32)),
+          }),
+          origin,
+        ),
+      ),
+    ).toBe("forbidden:bin_read_proof_wrong");
     expect((await rawItem(plain.binId))?.readsLeft).toBe(1);
+  });
+
+  test("20 wrong passphrases in a row: told the tries left each time, no read spent, destroyed at the limit", async () => {
+    const { bins } = setup();
+    const bin = await createTestBin(bins, origin, { passphrase: "4711", maxReads: 3 });
+    const salt = Buffer.from(bin.wire.passphraseSalt!, "base64url");
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        unlockBin({
+          secrets: bin.secrets,
+          binId: bin.binId,
+          passphrase: String(1000 + i),
+          passphraseSalt: salt,
+        }),
+      ),
+    );
+    const answers: string[] = [];
+    const readsLeftSeen: number[] = [];
+    for (const guess of guesses) {
+      answers.push(
+        await bins.reveal(revealInput(bin, guess.readProof), origin).then(
+          () => "revealed",
+          (error: CofferError) => `${error.kind}:${error.reason}:${error.details?.triesLeft ?? "-"}`,
+        ),
+      );
+      const item = await rawItem(bin.binId);
+      if (item) readsLeftSeen.push(item.readsLeft);
+    }
+    expect(answers).toEqual([
+      ...[9, 8, 7, 6, 5, 4, 3, 2, 1].map((left) => `forbidden:bin_passphrase_wrong:${left}`),
+      "not_found:bin_passphrase_limit:-",
+      ...Array.from({ length: 10 }, () => "not_found:bin_gone:-"),
+    ]);
+    expect(readsLeftSeen).toEqual(Array.from({ length: 9 }, () => 3)); // no read spent before the end
+    expect(await rawItem(bin.binId)).toBeNull();
+    const right = await unlockBin({
+      secrets: bin.secrets,
+      binId: bin.binId,
+      passphrase: "4711",
+      passphraseSalt: salt,
+    });
+    expect(await outcome(bins.reveal(revealInput(bin, right.readProof), origin))).toBe("not_found:bin_gone");
+  });
+
+  test("concurrent wrong passphrases are each counted once: 30 at once leave the bin destroyed, never over-counted", async () => {
+    const { bins } = setup();
+    const bin = await createTestBin(bins, origin, { passphrase: "pin" });
+    const salt = Buffer.from(bin.wire.passphraseSalt!, "base64url");
+    const wrong = await unlockBin({
+      secrets: bin.secrets,
+      binId: bin.binId,
+      passphrase: "nip",
+      passphraseSalt: salt,
+    });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => outcome(bins.reveal(revealInput(bin, wrong.readProof), origin))),
+    );
+    expect(results.filter((r) => r === "forbidden:bin_passphrase_wrong")).toHaveLength(9);
+    expect(results.filter((r) => r === "not_found:bin_passphrase_limit").length).toBeGreaterThanOrEqual(1);
+    expect(await rawItem(bin.binId)).toBeNull();
+  });
+
+  test("reveal is rate-limited per source IP, before any proof is looked at", async () => {
+    const { bins } = setup({ rateLimits: { reveal: { max: 3, windowSeconds: 60 } } });
+    const bin = await createTestBin(bins, origin, { maxReads: 10 });
+    const guesser = { sourceIp: "203.0.113.9" };
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await outcome(bins.reveal(revealInput(bin), guesser)));
+    expect(results).toEqual(["ok", "ok", "ok", "rate_limited:rate_limited"]);
+    expect(await outcome(bins.reveal(revealInput(bin), { sourceIp: "203.0.113.10" }))).toBe("ok");
+    expect((await rawItem(bin.binId))?.readsLeft).toBe(6);
   });
 
   test("an expired bin is refused on every path before the TTL sweep removes it", async () => {
@@ -166,9 +261,7 @@ describe("reading", () => {
     clock.advance(300_000);
     expect(await rawItem(bin.binId)).not.toBeNull(); // still in the table: no sweep has run
     expect(await bins.get({ binId: bin.binId })).toEqual({ exists: false });
-    expect(await outcome(bins.reveal(revealInput(bin.binId, bin.sealed.readProof)))).toBe(
-      "not_found:bin_gone",
-    );
+    expect(await outcome(bins.reveal(revealInput(bin), origin))).toBe("not_found:bin_gone");
     expect(await outcome(bins.update(await updateInput(bin, "late"), origin))).toBe("not_found:bin_gone");
     expect(
       await outcome(
@@ -180,7 +273,7 @@ describe("reading", () => {
 });
 
 describe("creating", () => {
-  test("the stored item holds no key, wrapped key, read proof or plaintext", async () => {
+  test("the stored item holds no key, browser secret, wrapped key, proof or plaintext", async () => {
     const { bins } = setup();
     const text = "plaintext-marker-7f3a9c: do not store me";
     const made = [
@@ -206,8 +299,10 @@ describe("creating", () => {
     for (const bin of made) {
       const secrets = [
         bin.key,
+        Buffer.from(bin.secrets.browserSecret),
         Buffer.from(bin.wrappedKey, "base64url"),
         Buffer.from(bin.sealed.readProof),
+        Buffer.from(bin.sealed.linkProof),
         Buffer.from(text),
         Buffer.from("plans.pdf"),
       ];
@@ -258,7 +353,7 @@ describe("creating", () => {
       expect(await outcome(bins.issueKey(origin))).toBe("unavailable:kms_unavailable");
       expect(await rawItem(issued.binId)).toBeNull();
       expect(await bins.get({ binId: ready.binId })).toMatchObject({ exists: true });
-      expect(await outcome(bins.reveal(revealInput(ready.binId, ready.sealed.readProof)))).toBe("ok");
+      expect(await outcome(bins.reveal(revealInput(ready), origin))).toBe("ok");
     } finally {
       parts.kms.emulator.faults.remove(rule);
     }
@@ -310,14 +405,14 @@ describe("managing", () => {
     expect(stored?.version).toBe(2);
     expect(Buffer.from(stored!.ciphertext as Uint8Array)).toEqual(inputs[winner]!.ciphertext);
     // The winner's content is what a reader now gets.
-    const { contentKey, readProof } = await unlockBin({ key: bin.key, binId: bin.binId });
-    const revealed = await bins.reveal(revealInput(bin.binId, readProof));
+    const { contentKey, readProof } = await unlockBin({ secrets: bin.secrets, binId: bin.binId });
+    const revealed = await bins.reveal(revealInput(bin, readProof), origin);
     const opened = await openBin({
       contentKey,
       binId: bin.binId,
       version: 2,
       iv: Buffer.from(revealed.iv, "base64url"),
-      ciphertext: Buffer.from(revealed.ciphertext, "base64url"),
+      ciphertext: Buffer.from((revealed as { ciphertext: string }).ciphertext, "base64url"),
     });
     expect(opened).toEqual({ kind: "text", text: `edit ${winner}` });
   });

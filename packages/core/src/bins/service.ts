@@ -1,12 +1,33 @@
 import { createHash, randomBytes } from "node:crypto";
 import { toBase64url } from "@coffer/sealing/bytes";
 import { type Clock, toEpochSeconds } from "../clock";
+import { binObjectKey, type BinObjects } from "../bin-objects";
 import { limits } from "../config";
-import { type BinItem, type Db, deleteBinIfOwned, guard, replaceBinContent, takeBinRead } from "../db";
+import {
+  type BinItem,
+  countWrongPassphrase,
+  type Db,
+  deleteBinIfOwned,
+  deleteSpentBin,
+  destroyBinAfterWrongPassphrases,
+  guard,
+  replaceBinContent,
+  shortenBinExpiry,
+  takeBinRead,
+} from "../db";
 import { CofferError, isCofferError } from "../errors";
 import type { Kms } from "../kms";
 import { createRateLimiter, createStoredPepper, type RateLimitRule } from "../rate-limit";
-import { binGone, binKeyRefused, binReadRaced, binVersionStale, readProofRefused } from "./refusals";
+import {
+  binDestroyedByGuesses,
+  binExpiryRefused,
+  binGone,
+  binKeyRefused,
+  binReadRaced,
+  binVersionStale,
+  linkProofRefused,
+  passphraseRefused,
+} from "./refusals";
 import {
   assertCommitmentsMatch,
   binContext,
@@ -19,7 +40,9 @@ import {
   type CreateBinInput,
   type DeleteBinInput,
   type GetBinInput,
+  type ReleaseBinInput,
   type RevealBinInput,
+  type SetBinExpiryInput,
   type UpdateBinInput,
 } from "./schemas";
 
@@ -30,6 +53,8 @@ export interface BinServiceDeps {
   /** The catalog's `bins` key (ARN or alias). */
   keyId: string;
   rateLimits?: Record<keyof typeof limits.binRateLimits, RateLimitRule>;
+  /** Storage for contents above the inline limit; without it, such bins are refused. */
+  objects?: BinObjects | undefined;
 }
 
 /** Where a request came from; only the source IP, for the rate limit. */
@@ -48,9 +73,11 @@ export type BinMetadata =
       maxReads: number;
       needsPassphrase: boolean;
       passphraseSalt: string | null;
+      /** Wrong passphrases left before the bin is destroyed; null without a passphrase. */
+      passphraseTriesLeft: number | null;
     };
 
-const hashReadProof = (proof: Uint8Array) => createHash("sha256").update(proof).digest("base64url");
+const hashProof = (proof: Uint8Array) => createHash("sha256").update(proof).digest("base64url");
 
 export function createBinService({
   db,
@@ -58,6 +85,7 @@ export function createBinService({
   clock,
   keyId,
   rateLimits = limits.binRateLimits,
+  objects,
 }: BinServiceDeps) {
   const nowSeconds = () => toEpochSeconds(clock.now());
   const rateLimiter = createRateLimiter({
@@ -76,7 +104,30 @@ export function createBinService({
   /** The bin if it exists and has not expired; the TTL sweep may lag by days, so this checks the time itself. */
   async function readLiveBin(binId: string): Promise<BinItem | undefined> {
     const { data } = await guard(db.entities.bin.get({ binId }).go({ consistent: true }));
-    return data && data.expiresAt > nowSeconds() ? data : undefined;
+    // A spent large bin waits (readsLeft 0) for its reader's download: gone for everyone else.
+    return data && data.expiresAt > nowSeconds() && data.readsLeft > 0 ? data : undefined;
+  }
+
+  function requireObjects(): BinObjects {
+    if (!objects)
+      throw new CofferError("invalid", "Files this large cannot be shared here. Choose a smaller file.", {
+        reason: "bin_objects_unavailable",
+      });
+    return objects;
+  }
+
+  /** Where this version's ciphertext goes: in the item, or in an object whose upload URL is returned. */
+  async function placeContent(
+    input: { binId: string; ciphertext?: Buffer | undefined; objectBytes?: number | undefined },
+    version: number,
+  ) {
+    if (input.objectBytes === undefined) {
+      const inline = { ciphertext: input.ciphertext!, objectKey: undefined, objectBytes: undefined };
+      return { stored: inline, uploadUrl: undefined };
+    }
+    const objectKey = binObjectKey(input.binId, version);
+    const uploadUrl = await requireObjects().presignUpload(objectKey, input.objectBytes);
+    return { stored: { ciphertext: undefined, objectKey, objectBytes: input.objectBytes }, uploadUrl };
   }
 
   /** A new bin id and a data key that KMS binds to it; the key goes back to the browser only. */
@@ -116,17 +167,23 @@ export function createBinService({
   async function create(input: CreateBinInput, origin: RequestOrigin) {
     await rateLimiter.consume("bins.create", origin.sourceIp, rateLimits.create);
     const { binId } = input;
+    if (input.objectBytes !== undefined) requireObjects(); // cheap refusal before any KMS call
     const commitment = await provenCommitment(input);
+    const { stored, uploadUrl } = await placeContent(input, 1);
     const now = nowSeconds();
     const item = {
       binId,
       version: 1,
       kind: input.kind,
-      ciphertext: input.ciphertext,
+      ...(stored.objectKey
+        ? { objectKey: stored.objectKey, objectBytes: stored.objectBytes }
+        : { ciphertext: stored.ciphertext }),
       iv: input.iv,
       ...(input.passphraseSalt ? { passphraseSalt: input.passphraseSalt } : {}),
       manageCommitment: toBase64url(commitment),
-      readProofHash: hashReadProof(input.readProof),
+      linkProofHash: toBase64url(input.linkProofHash),
+      readProofHash: toBase64url(input.readProofHash),
+      wrongPassphrases: 0,
       maxReads: input.maxReads,
       readsLeft: input.maxReads,
       createdAt: now,
@@ -137,7 +194,7 @@ export function createBinService({
       db.entities.bin.create(item).go({ response: "none" }),
       "This bin already exists. Create a new one from the create page.",
     );
-    return { binId, version: 1, expiresAt: item.expiresAt, readsLeft: item.readsLeft };
+    return { binId, version: 1, expiresAt: item.expiresAt, readsLeft: item.readsLeft, uploadUrl };
   }
 
   /** Metadata only: never the ciphertext, never a read taken, and one answer for every kind of "gone". */
@@ -154,19 +211,34 @@ export function createBinService({
       maxReads: item.maxReads,
       needsPassphrase: salt !== null,
       passphraseSalt: salt,
+      passphraseTriesLeft: salt === null ? null : triesLeft(item.wrongPassphrases),
     };
   }
 
-  /** Takes one read (atomically: of N concurrent readers of a last read, exactly one wins) and returns the content. */
-  async function reveal({ binId, readProof }: RevealBinInput) {
-    const readProofHash = hashReadProof(readProof);
-    const taken = await takeBinRead(db, { binId, readProofHash, nowSeconds: nowSeconds() });
-    if (!taken) throw await whyNoRead(binId, readProofHash);
+  const triesLeft = (wrong: number) => Math.max(0, limits.maxBinWrongPassphrases - wrong);
+
+  /**
+   * Takes one read (atomically: of N concurrent readers of a last read, exactly one wins) and
+   * returns the content. Every call counts against the caller's IP first: each is a guess.
+   */
+  async function reveal({ binId, linkProof, readProof }: RevealBinInput, origin: RequestOrigin) {
+    await rateLimiter.consume("bins.reveal", origin.sourceIp, rateLimits.reveal);
+    const proofs = { binId, linkProofHash: hashProof(linkProof), readProofHash: hashProof(readProof) };
+    const now = nowSeconds();
+    const taken = await takeBinRead(db, {
+      ...proofs,
+      nowSeconds: now,
+      spentUntil: now + limits.binDownloadUrlSeconds,
+    });
+    if (!taken) throw await whyNoRead(proofs);
     const { bin, readsLeft } = taken;
+    const content = bin.objectKey
+      ? { downloadUrl: await requireObjects().presignDownload(bin.objectKey) }
+      : { ciphertext: toBase64url(bin.ciphertext as Uint8Array) };
     return {
       kind: bin.kind,
       version: bin.version,
-      ciphertext: toBase64url(bin.ciphertext as Uint8Array),
+      ...content,
       iv: toBase64url(bin.iv as Uint8Array),
       passphraseSalt: bin.passphraseSalt ? toBase64url(bin.passphraseSalt as Uint8Array) : null,
       expiresAt: bin.expiresAt,
@@ -174,12 +246,29 @@ export function createBinService({
     };
   }
 
-  /** Only to word the refusal well: whether a read was taken was decided by the write alone. */
-  async function whyNoRead(binId: string, readProofHash: string): Promise<CofferError> {
-    const item = await readLiveBin(binId);
+  /**
+   * Why no read was taken. Whether a read was taken was decided by the write alone; a wrong
+   * passphrase is counted by a conditional write of its own, and the one that reaches the limit
+   * destroys the bin.
+   */
+  async function whyNoRead(proofs: {
+    binId: string;
+    linkProofHash: string;
+    readProofHash: string;
+  }): Promise<CofferError> {
+    const item = await readLiveBin(proofs.binId);
     if (!item) return binGone();
-    if (item.readProofHash === readProofHash) return binReadRaced();
-    return readProofRefused(item.passphraseSalt !== undefined);
+    if (item.linkProofHash !== proofs.linkProofHash) return linkProofRefused();
+    if (item.readProofHash === proofs.readProofHash) return binReadRaced();
+    if (item.passphraseSalt === undefined) return linkProofRefused();
+    const wrong = await countWrongPassphrase(db, { ...proofs, nowSeconds: nowSeconds() });
+    if (wrong === undefined) return binGone(); // deleted, expired or changed meanwhile
+    if (wrong < limits.maxBinWrongPassphrases) return passphraseRefused(triesLeft(wrong));
+    await destroyBinAfterWrongPassphrases(db, {
+      binId: proofs.binId,
+      limit: limits.maxBinWrongPassphrases,
+    });
+    return binDestroyedByGuesses();
   }
 
   /**
@@ -204,6 +293,7 @@ export function createBinService({
   async function update(input: UpdateBinInput, origin: RequestOrigin) {
     const item = await ownedLiveBin(input.binId, input.wrappedKey, origin);
     if (item.version !== input.version) throw binVersionStale();
+    const { stored, uploadUrl } = await placeContent(input, input.version + 1);
     const replaced = await replaceBinContent(db, {
       binId: input.binId,
       expectedVersion: input.version,
@@ -211,24 +301,58 @@ export function createBinService({
       nowSeconds: nowSeconds(),
       content: {
         kind: input.kind,
-        ciphertext: input.ciphertext,
+        ciphertext: stored.ciphertext,
+        objectKey: stored.objectKey,
+        objectBytes: stored.objectBytes,
         iv: input.iv,
         passphraseSalt: input.passphraseSalt,
-        readProofHash: hashReadProof(input.readProof),
+        linkProofHash: toBase64url(input.linkProofHash),
+        readProofHash: toBase64url(input.readProofHash),
       },
     });
     if (!replaced) throw binVersionStale();
-    return { binId: input.binId, version: input.version + 1 };
+    // The version a reader might still be downloading is not the new one: its object can go.
+    if (item.objectKey) await requireObjects().remove(item.objectKey);
+    return { binId: input.binId, version: input.version + 1, uploadUrl };
   }
 
   async function remove(input: DeleteBinInput, origin: RequestOrigin) {
     const item = await ownedLiveBin(input.binId, input.wrappedKey, origin);
-    if (!(await deleteBinIfOwned(db, { binId: input.binId, manageCommitment: item.manageCommitment })))
-      throw binGone();
+    const deleted = await deleteBinIfOwned(db, {
+      binId: input.binId,
+      manageCommitment: item.manageCommitment,
+    });
+    if (!deleted) throw binGone();
+    if (deleted.objectKey) await requireObjects().remove(deleted.objectKey);
     return { binId: input.binId, deleted: true as const };
   }
 
-  return { issueKey, create, get, reveal, update, delete: remove };
+  /**
+   * After the last read of a large bin, the reader's page has its download: the object and the
+   * spent marker go now. Only a holder of the link may ask; anything else changes nothing.
+   */
+  async function release({ binId, linkProof }: ReleaseBinInput) {
+    const spent = await deleteSpentBin(db, { binId, linkProofHash: hashProof(linkProof) });
+    if (spent?.objectKey) await requireObjects().remove(spent.objectKey);
+    return { binId, released: spent !== undefined };
+  }
+
+  /** The owner brings the expiry forward; it never moves later than chosen at creation. */
+  async function setExpiry(input: SetBinExpiryInput, origin: RequestOrigin) {
+    const item = await ownedLiveBin(input.binId, input.wrappedKey, origin);
+    const now = nowSeconds();
+    if (input.expiresAt <= now || input.expiresAt >= item.expiresAt) throw binExpiryRefused();
+    const written = await shortenBinExpiry(db, {
+      binId: input.binId,
+      manageCommitment: item.manageCommitment,
+      expiresAt: input.expiresAt,
+      nowSeconds: now,
+    });
+    if (!written) throw binGone();
+    return { binId: input.binId, expiresAt: input.expiresAt };
+  }
+
+  return { issueKey, create, get, reveal, release, update, setExpiry, delete: remove };
 }
 
 export type BinService = ReturnType<typeof createBinService>;

@@ -11,13 +11,19 @@
 
 export const entityKeys = {
   token: { table: "$coffer#tokenId_*", gsi1: "$coffer" },
-  record: { table: "$coffer#recordId_*" },
+  // A record's key starts with its namespace (the token's tenant); gsi1 lists one namespace's records.
+  record: { table: "$coffer#namespace_*#recordId_*", gsi1: "$coffer#namespace_*" },
   idempotency: { table: "$coffer#tokenId_*#idempotencyKey_*" },
   bin: { table: "$coffer#binId_*" },
   rateLimit: { table: "$coffer#action_*#subjectHash_*#windowStart_*" },
   pepper: { table: "$coffer#name_*" },
   nonce: { table: "$coffer#nonce_*" },
   requestLink: { table: "$coffer#requestId_*", gsi1: "$coffer#ownerTokenId_*" },
+  key: { table: "$coffer#keyName_*" },
+  // An audit event and its chain's head share the chain's partition ("tokens", "key:<name>").
+  audit: { table: "$coffer#chain_*" },
+  chainHead: { table: "$coffer#chain_*" },
+  campaign: { table: "$coffer#campaignId_*" },
 } as const satisfies Record<string, { table: string } & Record<string, string>>;
 
 export type EntityName = keyof typeof entityKeys;

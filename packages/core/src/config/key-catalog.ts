@@ -11,6 +11,16 @@ export interface DataKeyCachePolicy {
 /** "data" keys serve the crypto and records API; the "bins" key serves secure bins only. */
 export type KeyPurpose = "data" | "bins";
 
+/**
+ * How an envelope's data key relates to its encryption context (docs/envelope.md, "Two modes").
+ * - "kms": the context goes to KMS with each data key, so CloudTrail logs it and IAM conditions on
+ *   context keys apply; one KMS data key per (key, version, context).
+ * - "derived": KMS issues one data key per (key, version) under Coffer's own context, and the
+ *   message key is derived from it with HKDF over the canonical context; KMS calls no longer grow
+ *   with the number of contexts, but KMS and CloudTrail no longer see the context.
+ */
+export type EnvelopeMode = "kms" | "derived";
+
 export interface CatalogKey {
   name: string;
   description: string;
@@ -18,10 +28,13 @@ export interface CatalogKey {
   keySpec: "SYMMETRIC_DEFAULT";
   rotation: { enabled: boolean; periodDays: number };
   cache: DataKeyCachePolicy;
+  mode: EnvelopeMode;
 }
 
-// Every message gets its own HKDF-derived AES key, so reusing a data key is safe; the limits only
-// bound how much one unwrapped key protects and how long it lives in memory.
+// One cached data key gives one AES-GCM key (one salt per data key), and every message gets its own
+// random IV. The data-key cache caps messages (2^20) and bytes per data key whatever a policy says
+// (data-key-cache.ts); these limits bound how much one unwrapped key protects and how long it lives
+// in memory.
 export const defaultCachePolicy: DataKeyCachePolicy = {
   maxAgeMs: 5 * 60_000,
   maxMessages: 100_000,
@@ -36,6 +49,7 @@ export const keyCatalog = {
     keySpec: "SYMMETRIC_DEFAULT",
     rotation: { enabled: true, periodDays: 365 },
     cache: defaultCachePolicy,
+    mode: "kms",
   },
   pii: {
     name: "pii",
@@ -44,6 +58,7 @@ export const keyCatalog = {
     keySpec: "SYMMETRIC_DEFAULT",
     rotation: { enabled: true, periodDays: 90 },
     cache: defaultCachePolicy,
+    mode: "kms",
   },
   bins: {
     name: "bins",
@@ -53,6 +68,7 @@ export const keyCatalog = {
     rotation: { enabled: true, periodDays: 365 },
     // Bin keys are never cached: each bin has its own data key.
     cache: { maxAgeMs: 0, maxMessages: 1, maxBytes: 0 },
+    mode: "kms",
   },
 } as const satisfies Record<string, CatalogKey>;
 

@@ -24,6 +24,15 @@ export const limits = {
   maxRequestExpirySeconds: 30 * 24 * 3600,
   defaultRequestExpirySeconds: 7 * 24 * 3600,
   maxRequestSubmissions: 100,
+  /**
+   * Larger bin contents go to S3 through presigned URLs (the browser moves the bytes, not Lambda):
+   * a 25 MiB file with room for the payload header and the GCM tag. PrivateBin's default is ~10 MiB.
+   */
+  maxBinObjectBytes: 32 * MiB,
+  /** Long enough to upload 32 MiB on a slow line; a URL signs one PUT of an exact size. */
+  binUploadUrlSeconds: 15 * 60,
+  /** A reader's download starts right after the reveal. */
+  binDownloadUrlSeconds: 5 * 60,
   /** A batch: at most this many items and, in total, the single-call plaintext limit. */
   maxBatchItems: 100,
   /** Encryption context: stored in every envelope header and logged in clear by CloudTrail. */
@@ -33,12 +42,28 @@ export const limits = {
   maxContextBytes: 4 * KiB,
   /** The local gateway refuses larger request bodies with 413, as API Gateway + Lambda do. */
   maxRequestBodyBytes: 6 * MiB,
+  /**
+   * What one HTTP request may ask for, checked by the handlers before any work (issue 13): at most
+   * this many tRPC calls in a batch, this many items across them (a batch procedure counts its
+   * items), this many body bytes, and an estimated answer within Lambda's 6 MiB response limit.
+   * 5.75 MiB leaves room for a single 4 MiB encrypt (5.6 MB of base64url and JSON) and its answer.
+   */
+  maxCallsPerRequest: 20,
+  maxItemsPerRequest: 100,
+  maxRequestBytes: 5.75 * MiB,
+  maxResponseBytes: 5.75 * MiB,
   /** Secure bins (DESIGN §6). A KMS ciphertext blob for a 256-bit data key is ~184 bytes. */
   maxBinWrappedKeyBytes: 1 * KiB,
   minBinExpirySeconds: 5 * 60,
   maxBinExpirySeconds: 30 * 24 * 3600,
   defaultBinExpirySeconds: 24 * 3600,
   maxBinReads: 100,
+  /**
+   * Wrong passphrases (from holders of the whole link) before a bin is destroyed: a six-digit PIN
+   * then survives an online attacker with odds of 1 in 100,000, and a person who mistypes still
+   * has room (security-facts.md, "One-time secrets in the browser").
+   */
+  maxBinWrongPassphrases: 10,
   /**
    * Per source IP, per fixed window, for the public bin procedures that cost a KMS call. Generous
    * for a person (or an office behind one NAT), tight enough to keep a script off the KMS quota.
@@ -48,5 +73,7 @@ export const limits = {
     create: { max: 30, windowSeconds: 60 },
     /** update and delete: public too, and each costs a KMS Decrypt even for a wrong key. */
     manage: { max: 60, windowSeconds: 60 },
+    /** reveal: no KMS call, but every call is a guess at a passphrase. */
+    reveal: { max: 30, windowSeconds: 60 },
   },
 } as const;

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { limits } from "../config";
 import { CofferError } from "../errors";
-import { assertValidContext, decodeContext, encodeContext, kmsContextFor } from "./context";
+import { assertValidContext, decodeCanonical, decodeContext, encodeContext, kmsContextFor } from "./context";
 
 const reasonOf = (run: () => unknown) => {
   try {
@@ -22,6 +22,8 @@ describe("assertValidContext", () => {
     ["an empty value", { note: "" }, "ok"],
     ["a value that is not a string", { n: 1 as unknown as string }, "invalid/context_not_string"],
     ["an empty key", { "": "x" }, "invalid/context_empty_key"],
+    ["a __proto__ key", JSON.parse('{"__proto__":"x"}'), "invalid/context_reserved_key"],
+    ["a constructor key", { constructor: "x" }, "ok"],
     ["a coffer: key", { "coffer:version": "1" }, "invalid/context_reserved_key"],
     ["a Coffer: key in other case", { "Coffer:key": "x" }, "invalid/context_reserved_key"],
     ["an aws: key", { "aws:pi": "3" }, "invalid/context_reserved_key"],
@@ -81,7 +83,7 @@ describe("canonical context encoding", () => {
       fc.property(context, context, (a, b) => {
         const reordered = Object.fromEntries(Object.entries(a).reverse());
         expect(encodeContext(reordered).equals(encodeContext(a))).toBe(true);
-        expect(decodeContext(encodeContext(a))).toEqual(a);
+        expect(decodeCanonical(encodeContext(a))).toEqual(a);
         const same = JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
         expect(encodeContext(a).equals(encodeContext(b))).toBe(same);
       }),
@@ -92,11 +94,27 @@ describe("canonical context encoding", () => {
     expect(decodeContext(encodeContext({ k: "\uFEFFv" }))).toEqual({ k: "\uFEFFv" });
   });
 
-  test("a __proto__ key is an ordinary key", () => {
+  test("a __proto__ key survives the canonical encoding, but a header holding one is refused", () => {
     const context = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
-    const decoded = decodeContext(encodeContext(context));
+    const decoded = decodeCanonical(encodeContext(context));
     expect(Object.keys(decoded)).toEqual(["__proto__"]);
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(() => decodeContext(encodeContext(context))).toThrow(
+      expect.objectContaining({ reason: "envelope_malformed", details: { part: "header.context" } }),
+    );
+  });
+
+  test.each([
+    ["a reserved coffer: key", { "coffer:key": "default" }],
+    ["the pair purpose=bin", { purpose: "bin" }],
+    [
+      "an empty value is fine, but 17 entries are not",
+      Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, ""])),
+    ],
+  ])("decoding a header context refuses %s (the rules apply on every path)", (_name, context) => {
+    expect(() => decodeContext(encodeContext(context))).toThrow(
+      expect.objectContaining({ reason: "envelope_malformed", details: { part: "header.context" } }),
+    );
   });
 
   test.each([

@@ -2,7 +2,7 @@
 // from it. The canonical bytes sit in every envelope header (and so in the GCM AAD); one context
 // must have exactly one encoding, or equal contexts could fail to match and unequal ones could.
 import { isUtf8 } from "node:buffer";
-import { limits } from "../config";
+import { limits, type EnvelopeMode } from "../config";
 import type { EncryptionContext } from "../kms";
 import { invalidContext, malformed } from "./errors";
 
@@ -10,9 +10,17 @@ export type { EncryptionContext };
 
 /** Prefixes the caller may not use: ours bind the key slot, AWS reserves its own. */
 export const reservedContextPrefixes = ["coffer:", "aws:"] as const;
+/**
+ * Keys that JavaScript objects cannot carry as plain data: `obj["__proto__"] = v` sets the
+ * prototype instead of an entry, so the AWS SDK (and zod's record) would silently drop it from the
+ * KMS context. Such a key is refused rather than bound in the header but missing in KMS.
+ */
+export const unrepresentableContextKeys = ["__proto__"] as const;
 /** The KMS context entries that bind an envelope's key slot (docs/envelope.md, "KMS context"). */
 export const KEY_NAME_ENTRY = "coffer:key";
 export const KEY_VERSION_ENTRY = "coffer:version";
+/** Marks a derived-mode data key, so it can never be taken for a KMS-mode one (or the reverse). */
+export const MODE_ENTRY = "coffer:mode";
 
 // A lone surrogate half cannot be carried by UTF-8 (it would silently become U+FFFD and two
 // contexts could collide). String.prototype.isWellFormed (ES2024, in Node 20) finds them.
@@ -55,6 +63,13 @@ function checkContext(context: EncryptionContext): number {
     }
     if (key.length === 0)
       throw invalidContext("context_empty_key", "Encryption context keys must not be empty.");
+    if ((unrepresentableContextKeys as readonly string[]).includes(key)) {
+      throw invalidContext(
+        "context_reserved_key",
+        `The encryption context key "${key}" cannot be used: rename it.`,
+        { key },
+      );
+    }
     if (key.length > limits.maxContextKeyChars) {
       throw invalidContext(
         "context_key_too_long",
@@ -152,11 +167,25 @@ const codePointRank = (unit: number): number =>
   unit >= 0xd800 ? (unit < 0xe000 ? unit + 0x2000 : unit - 0x800) : unit;
 
 /**
- * The inverse of encodeContext, and strict: it accepts only bytes that encodeContext could have
- * written (keys non-empty and strictly ascending, valid UTF-8, nothing left over), so that one
- * context never has two encodings in two envelopes.
+ * The inverse of encodeValidContext, and strict: it accepts only bytes that encodeValidContext
+ * could have written (keys non-empty and strictly ascending, valid UTF-8, nothing left over, and
+ * the context rules: no reserved key, within the limits), so that one context never has two
+ * encodings in two envelopes, and a header can never carry what a caller could not send. Every
+ * path that reads a header's context (decrypt of a stored record, rewrap, inspect) goes through it.
  */
 export function decodeContext(bytes: Uint8Array): Record<string, string> {
+  const context = decodeCanonical(bytes);
+  try {
+    checkContext(context);
+  } catch (error) {
+    const reason = (error as { reason?: string }).reason ?? "context_invalid";
+    throw malformed("header.context", `breaks the context rules (${reason})`);
+  }
+  return context;
+}
+
+/** decodeContext without the context rules: for the KMS context, which holds reserved entries. */
+export function decodeCanonical(bytes: Uint8Array): Record<string, string> {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const context: Record<string, string> = Object.create(null);
   if (view.length < 2) throw malformed("header.context", "is too short for its entry count");
@@ -203,4 +232,19 @@ export function kmsContextFor(
   context: EncryptionContext,
 ): EncryptionContext {
   return { ...context, [KEY_NAME_ENTRY]: keyName, [KEY_VERSION_ENTRY]: String(keyVersion) };
+}
+
+/**
+ * The KMS context of an envelope's data key in either mode. KMS mode: kmsContextFor, the caller's
+ * context included. Derived mode: Coffer's own entries only, so one data key serves every context
+ * of a key version; the caller's context goes into the HKDF info instead (derive.ts).
+ */
+export function kmsContextForMode(
+  mode: EnvelopeMode,
+  keyName: string,
+  keyVersion: number,
+  context: EncryptionContext,
+): EncryptionContext {
+  if (mode === "kms") return kmsContextFor(keyName, keyVersion, context);
+  return { [KEY_NAME_ENTRY]: keyName, [KEY_VERSION_ENTRY]: String(keyVersion), [MODE_ENTRY]: "derived" };
 }

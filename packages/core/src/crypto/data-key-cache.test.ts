@@ -4,9 +4,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { manualClock } from "../clock";
 import type { DataKeyCachePolicy } from "../config";
 import { isCofferError } from "../errors";
-import { encodeContext, kmsContextFor, type EncryptionContext } from "./context";
-import { createDataKeyCache, effectiveMaxMessages, MAX_MESSAGES_PER_DATA_KEY } from "./data-key-cache";
+import { catalogKeys, type EnvelopeMode } from "../config";
+import { encodeContext, kmsContextFor, kmsContextForMode, type EncryptionContext } from "./context";
+import {
+  createDataKeyCache,
+  effectiveMaxBytes,
+  effectiveMaxMessages,
+  MAX_BYTES_PER_DATA_KEY,
+  MAX_MESSAGES_PER_DATA_KEY,
+} from "./data-key-cache";
+import { ALGORITHM_ID } from "./format";
 import type { EnvelopeKey } from "./key-ring";
+import { memoizedMessageKeys } from "./message-key-memo";
 import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
 
 let kms: EmulatedKms;
@@ -24,7 +33,10 @@ const policy = (overrides: Partial<DataKeyCachePolicy> = {}): DataKeyCachePolicy
   ...overrides,
 });
 
-function setup(cachePolicy: DataKeyCachePolicy, options: { maxEntries?: number; version?: number } = {}) {
+function setup(
+  cachePolicy: DataKeyCachePolicy,
+  options: { maxEntries?: number; version?: number; mode?: EnvelopeMode } = {},
+) {
   const clock = manualClock(1_000);
   const cache = createDataKeyCache({
     kms: kms.kms,
@@ -36,6 +48,7 @@ function setup(cachePolicy: DataKeyCachePolicy, options: { maxEntries?: number; 
     kmsKeyId: kms.keys.default.alias,
     version: options.version ?? 1,
     cache: cachePolicy,
+    mode: options.mode ?? "kms",
   };
   /** One "encrypt": returns the wrapped key it got and a copy of its data key. */
   const use = (
@@ -45,9 +58,13 @@ function setup(cachePolicy: DataKeyCachePolicy, options: { maxEntries?: number; 
   ) =>
     cache.withDataKey(
       { key, context, contextBytes: encodeContext(context), plaintextBytes },
-      ({ dataKey, wrappedKey }) => {
+      ({ dataKey, wrappedKey, salt }) => {
         onKey?.(dataKey);
-        return { wrapped: wrappedKey.toString("hex"), dataKey: Buffer.from(dataKey) };
+        return {
+          wrapped: wrappedKey.toString("hex"),
+          dataKey: Buffer.from(dataKey),
+          salt: salt.toString("hex"),
+        };
       },
     );
   return { clock, cache, key, use };
@@ -95,10 +112,52 @@ describe("data-key cache", () => {
     expect(cache.size).toBe(0);
   });
 
-  test("no policy can lift the 2^32 messages per data key limit", () => {
-    expect(MAX_MESSAGES_PER_DATA_KEY).toBe(2 ** 32);
-    expect(effectiveMaxMessages(policy({ maxMessages: 2 ** 40 }))).toBe(2 ** 32);
+  test("no policy can lift the caps of 2^20 messages and 2^32 bytes per data key", () => {
+    expect(MAX_MESSAGES_PER_DATA_KEY).toBe(2 ** 20);
+    expect(MAX_BYTES_PER_DATA_KEY).toBe(2 ** 32);
+    expect(effectiveMaxMessages(policy({ maxMessages: 2 ** 40 }))).toBe(2 ** 20);
     expect(effectiveMaxMessages(policy({ maxMessages: 10 }))).toBe(10);
+    expect(effectiveMaxBytes(policy({ maxBytes: 2 ** 50 }))).toBe(2 ** 32);
+    expect(effectiveMaxBytes(policy({ maxBytes: 100 }))).toBe(100);
+    // The catalog's keys all stay inside it.
+    for (const key of catalogKeys) {
+      expect(effectiveMaxMessages(key.cache)).toBe(key.cache.maxMessages);
+      expect(effectiveMaxBytes(key.cache)).toBe(key.cache.maxBytes);
+    }
+  });
+
+  test("a key serves at most 2^20 messages even when the policy allows more", async () => {
+    const { use, cache, key } = setup(policy({ maxMessages: 2 ** 40, maxBytes: 2 ** 50 }));
+    const first = await use({}, 0);
+    const request = { key, context: {}, contextBytes: encodeContext({}), plaintextBytes: 0 };
+    let sameKey = 1;
+    // The other 2^20 - 1 messages without the wrapper's copies; one await each, as in encrypt.
+    for (let i = 1; i < 2 ** 20; i++) {
+      sameKey += await cache.withDataKey(request, (k) =>
+        Number(k.wrappedKey.toString("hex") === first.wrapped),
+      );
+    }
+    expect(sameKey).toBe(2 ** 20);
+    expect(generated()).toBe(1);
+    const next = await use({}, 0);
+    expect(generated()).toBe(2);
+    expect(next.wrapped).not.toBe(first.wrapped);
+    expect(next.salt).not.toBe(first.salt);
+  }, 60_000);
+
+  test("a key protects at most 2^32 bytes even when the policy allows more", async () => {
+    const { use, cache } = setup(policy({ maxMessages: 2 ** 40, maxBytes: 2 ** 50 }));
+    const half = 2 ** 31;
+    const [a, b, c] = [await use({}, half), await use({}, half), await use({}, half)];
+    expect(a.wrapped).toBe(b.wrapped);
+    expect(c.wrapped).not.toBe(a.wrapped);
+    expect(generated()).toBe(2);
+    // One message above the cap gets a key of its own that is never cached.
+    kms.emulator.resetCounts();
+    const size = cache.size;
+    await use({}, 2 ** 32 + 1);
+    expect(generated()).toBe(1);
+    expect(cache.size).toBe(size);
   });
 
   test("maxAgeMs 0 or maxMessages 1 means a fresh key for every message, even concurrently", async () => {
@@ -149,6 +208,52 @@ describe("data-key cache", () => {
     ).rejects.toMatchObject({
       reason: "wrapped_key_rejected",
     });
+  });
+
+  test("a cached data key keeps one salt for all its messages, and two data keys never share one", async () => {
+    const { use, clock } = setup(policy({ maxMessages: 5, maxAgeMs: 1_000 }));
+    const results = [];
+    // 20 contexts × (5 messages per key → 3 keys for 12 messages), then the same after expiry.
+    for (let round = 0; round < 2; round++) {
+      for (let tenant = 0; tenant < 20; tenant++)
+        for (let i = 0; i < 12; i++) results.push(await use({ tenant: String(tenant) }));
+      clock.advance(1_000);
+    }
+    const saltOf = new Map<string, Set<string>>();
+    for (const { wrapped, salt } of results)
+      saltOf.set(wrapped, (saltOf.get(wrapped) ?? new Set()).add(salt));
+    expect(saltOf.size).toBe(2 * 20 * 3);
+    expect([...saltOf.values()].every((salts) => salts.size === 1)).toBe(true);
+    const salts = [...saltOf.values()].map((salts) => [...salts][0]);
+    expect(new Set(salts).size).toBe(salts.length);
+    expect(salts.every((salt) => salt!.length === 64)).toBe(true);
+  });
+
+  test("derived mode: one data key for every context, wrapped under Coffer's own context only", async () => {
+    const { use } = setup(policy(), { mode: "derived" });
+    const results = [];
+    for (let i = 0; i < 100; i++) results.push(await use({ recordId: `r-${i}` }));
+    expect(generated()).toBe(1);
+    expect(new Set(results.map((r) => r.wrapped)).size).toBe(1);
+    const wrapped = Buffer.from(results[0]!.wrapped, "hex");
+    const own = kmsContextForMode("derived", "default", 1, { recordId: "r-0" });
+    expect(own).toEqual({ "coffer:key": "default", "coffer:version": "1", "coffer:mode": "derived" });
+    expect((await kms.kms.decrypt({ wrapped, context: own })).equals(results[0]!.dataKey)).toBe(true);
+    await expect(
+      kms.kms.decrypt({ wrapped, context: kmsContextFor("default", 1, {}) }),
+    ).rejects.toMatchObject({ reason: "wrapped_key_rejected" });
+  });
+
+  test("message keys derived from a data key are zero-filled when it leaves the cache", async () => {
+    const { cache, key } = setup(policy({ maxAgeMs: 1_000 }));
+    const contextBytes = encodeContext({});
+    let aesKey: Buffer | undefined;
+    await cache.withDataKey({ key, context: {}, contextBytes, plaintextBytes: 1 }, (dataKey) => {
+      aesKey = memoizedMessageKeys(dataKey, "", dataKey.salt, ALGORITHM_ID.kms, contextBytes).aesKey;
+    });
+    expect(aesKey!.some((byte) => byte !== 0)).toBe(true);
+    cache.clear();
+    expect(aesKey!.every((byte) => byte === 0)).toBe(true);
   });
 
   test("the same context in another key order is the same entry", async () => {

@@ -1,10 +1,12 @@
 // The encryption side's data-key cache: one KMS GenerateDataKey serves many encrypts, within the
-// key's policy. Reuse is safe because every message derives its own AES key (derive.ts); the
-// policy bounds how much one unwrapped key protects and how long it stays in memory.
+// key's policy. Each cached data key gets one random salt, so its message keys are derived once
+// (message-key-memo.ts) and every message differs only by its random IV. That is safe while the
+// number of messages and bytes under one AES-GCM key stays within the random-IV bounds, which the
+// hard caps below enforce whatever a policy says (docs/envelope.md, "One salt per data key").
 import type { Clock } from "../clock";
 import type { DataKeyCachePolicy } from "../config";
 import type { Kms } from "../kms";
-import { kmsContextFor, type EncryptionContext } from "./context";
+import { kmsContextForMode, type EncryptionContext } from "./context";
 import type { EnvelopeKey } from "./key-ring";
 import {
   createKeyLru,
@@ -15,9 +17,25 @@ import {
   type CachedKey,
   type KeyMaterial,
 } from "./key-lru";
+import { newSalt } from "./nonces";
 
-/** NIST SP 800-38D's limit for random 96-bit IVs, kept per data key whatever the policy says. */
-export const MAX_MESSAGES_PER_DATA_KEY = 2 ** 32;
+/**
+ * Messages per data key, whatever the policy says. With random 96-bit IVs under one key the chance
+ * that two of q messages share an IV is about q²/2^97 (NIST SP 800-38D allows q up to 2^32, a
+ * chance of 2^-33); 2^20 keeps it near 2^-57. In derived mode every context has its own AES key,
+ * and the cap still counts all of them, which only errs on the safe side.
+ */
+export const MAX_MESSAGES_PER_DATA_KEY = 2 ** 20;
+/**
+ * Plaintext bytes per data key, whatever the policy says: 2^32 bytes are 2^28 AES blocks, 1/256 of
+ * the 2^36 blocks at which the CFRG AEAD-limits draft puts an attacker's advantage at 2^-57.
+ */
+export const MAX_BYTES_PER_DATA_KEY = 2 ** 32;
+
+/** A cached data key as the encrypting side uses it: with the one salt of all its messages. */
+export interface SealingKey extends KeyMaterial {
+  salt: Buffer;
+}
 
 export interface DataKeyCacheOptions {
   kms: Kms;
@@ -27,6 +45,7 @@ export interface DataKeyCacheOptions {
 }
 
 export interface EncryptionKeyRequest {
+  /** Its `mode` decides what an entry is keyed by and what KMS wraps the key under. */
   key: EnvelopeKey;
   /** The caller's context, already validated, and its canonical encoding. */
   context: EncryptionContext;
@@ -42,10 +61,10 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
 
   const generate =
     ({ key, context }: EncryptionKeyRequest) =>
-    async (): Promise<KeyMaterial> => {
-      const kmsContext = kmsContextFor(key.name, key.version, context);
+    async (): Promise<SealingKey> => {
+      const kmsContext = kmsContextForMode(key.mode, key.name, key.version, context);
       const fresh = await kms.generateDataKey({ keyId: key.kmsKeyId, context: kmsContext, bits: 256 });
-      return keyMaterial(fresh.plaintext, fresh.wrapped);
+      return { ...keyMaterial(fresh.plaintext, fresh.wrapped), salt: newSalt() };
     };
 
   /**
@@ -54,26 +73,27 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
    * GenerateDataKey as long as the policy has room for all of them; a failed generation is not
    * cached and every caller waiting on it gets the error.
    */
-  async function withDataKey<T>(
-    request: EncryptionKeyRequest,
-    use: (material: KeyMaterial) => T,
-  ): Promise<T> {
+  async function withDataKey<T>(request: EncryptionKeyRequest, use: (key: SealingKey) => T): Promise<T> {
     const policy = request.key.cache;
     const maxMessages = effectiveMaxMessages(policy);
+    const maxBytes = effectiveMaxBytes(policy);
     const nowMs = now();
     lru.sweepExpired(nowMs);
+    // Every material in this cache comes from generate(), so it carries its salt.
+    const useSealing = use as (material: KeyMaterial) => T;
 
-    if (!allowsReuse(policy, maxMessages, request.plaintextBytes)) return useOnce(generate(request), use);
+    if (!allowsReuse(policy, maxMessages, maxBytes, request.plaintextBytes))
+      return useOnce(generate(request), useSealing);
 
     const entry = lru.acquire(entryId(request), {
-      isUsable: (cached) => hasRoom(cached, nowMs, maxMessages, policy.maxBytes, request.plaintextBytes),
+      isUsable: (cached) => hasRoom(cached, nowMs, maxMessages, maxBytes, request.plaintextBytes),
       fetch: generate(request),
       now,
       maxAgeMs: policy.maxAgeMs,
     });
     entry.messages += 1;
     entry.bytes += request.plaintextBytes;
-    return useKey(entry, use);
+    return useKey(entry, useSealing);
   }
 
   return {
@@ -94,9 +114,19 @@ export function effectiveMaxMessages(policy: DataKeyCachePolicy): number {
   return Math.min(policy.maxMessages, MAX_MESSAGES_PER_DATA_KEY);
 }
 
+/** The policy's byte limit, never above the hard cap. */
+export function effectiveMaxBytes(policy: DataKeyCachePolicy): number {
+  return Math.min(policy.maxBytes, MAX_BYTES_PER_DATA_KEY);
+}
+
 /** maxAgeMs 0 or maxMessages 1 mean "a fresh key per message"; so does a message over maxBytes. */
-function allowsReuse(policy: DataKeyCachePolicy, maxMessages: number, plaintextBytes: number): boolean {
-  return policy.maxAgeMs > 0 && maxMessages > 1 && plaintextBytes <= policy.maxBytes;
+function allowsReuse(
+  policy: DataKeyCachePolicy,
+  maxMessages: number,
+  maxBytes: number,
+  plaintextBytes: number,
+): boolean {
+  return policy.maxAgeMs > 0 && maxMessages > 1 && plaintextBytes <= maxBytes;
 }
 
 function hasRoom(
@@ -109,12 +139,15 @@ function hasRoom(
   return !isExpired(entry, nowMs) && entry.messages < maxMessages && entry.bytes + plaintextBytes <= maxBytes;
 }
 
-// KMS key, key name, version and canonical context: what the KMS context the key was wrapped
-// under is made of, so a key is never served to a request with another context. The two strings
-// are netstrings ("<length>:<text>") and the version ends at ":", so the parts cannot run into
-// each other; the canonical context bytes are self-delimiting too.
+// KMS key, key name, version and what else the KMS context holds: in KMS mode the canonical
+// context, so a key is never served to a request with another context; in derived mode nothing
+// more (one key for every context, "d"). The two strings are netstrings ("<length>:<text>") and
+// the version ends at ":" (KMS mode) or "d" (derived), so the parts cannot run into each other;
+// the canonical context bytes are self-delimiting too.
 function entryId({ key, contextBytes }: EncryptionKeyRequest): string {
   const { kmsKeyId, name, version } = key;
+  const base = `${kmsKeyId.length}:${kmsKeyId}${name.length}:${name}${version}`;
+  if (key.mode === "derived") return `${base}d`;
   const context = Buffer.from(contextBytes.buffer, contextBytes.byteOffset, contextBytes.byteLength);
-  return `${kmsKeyId.length}:${kmsKeyId}${name.length}:${name}${version}:${context.toString("latin1")}`;
+  return `${base}:${context.toString("latin1")}`;
 }

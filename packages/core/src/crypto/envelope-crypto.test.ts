@@ -49,6 +49,7 @@ describe("envelope crypto", () => {
     expect(inspectEnvelope(envelope)).toEqual({
       formatVersion: 1,
       algorithmId: 1,
+      mode: "kms",
       keyName: "default",
       keyVersion: 1,
       context,
@@ -57,7 +58,7 @@ describe("envelope crypto", () => {
     });
   });
 
-  test("the same plaintext twice gives different envelopes (fresh salt and IV), under one cached data key", async () => {
+  test("the same plaintext twice gives different envelopes (fresh IV), under one cached data key and its salt", async () => {
     const crypto = service();
     const [a, b] = [
       await crypto.encrypt({ keyName: "default", plaintext: text("same"), context }),
@@ -65,7 +66,8 @@ describe("envelope crypto", () => {
     ];
     const [pa, pb] = [parseEnvelope(a), parseEnvelope(b)];
     expect(a.equals(b)).toBe(false);
-    expect(Buffer.from(pa.salt).equals(pb.salt)).toBe(false);
+    expect(Buffer.from(pa.salt).equals(pb.salt)).toBe(true); // one salt per data key
+    expect(Buffer.from(pa.commitment).equals(pb.commitment)).toBe(true);
     expect(Buffer.from(pa.iv).equals(pb.iv)).toBe(false);
     expect(pa.ciphertext.equals(pb.ciphertext)).toBe(false);
     expect(Buffer.from(pa.wrappedKey).equals(pb.wrappedKey)).toBe(true);
@@ -246,5 +248,37 @@ describe("envelope crypto", () => {
       const envelope = Buffer.alloc(limits.maxPlaintextBytes + 64 * 1024);
       expect(await reasonOf(service().decrypt({ envelope, context }))).toBe("invalid/envelope_too_large");
     });
+  });
+});
+
+describe("rewrap reads the header like every other path (issue 13, finding 5)", () => {
+  test("a header context with a reserved entry is refused before any KMS call", async () => {
+    const envelope = await service().encrypt({
+      keyName: "default",
+      plaintext: text("x"),
+      context: { "xoffer:key": "default" },
+    });
+    const edited = Buffer.from(envelope);
+    const at = edited.indexOf("xoffer:key");
+    edited[at] = "c".charCodeAt(0); // the header now claims { "coffer:key": "default" }
+    kms.emulator.resetCounts();
+    expect(await reasonOf(service(versionedRing(2)).rewrap({ envelope: edited }))).toBe(
+      "invalid/envelope_malformed",
+    );
+    expect(kms.emulator.requestCounts()).toEqual({});
+  });
+
+  test("names the source key to KMS, so a blob of another key is refused", async () => {
+    const envelope = await service().encrypt({ keyName: "default", plaintext: text("x"), context });
+    const other = await kms.ring.encryptionKey("bins");
+    const ring: EnvelopeKeyRing = {
+      encryptionKey: async (name) => ({ ...(await kms.ring.encryptionKey(name)), version: 2 }),
+      // The version the envelope names resolves to another KMS key: KMS must be told, and refuse.
+      decryptionKey: async (name, version) => ({
+        ...(await kms.ring.decryptionKey(name, version)),
+        kmsKeyId: other.kmsKeyId,
+      }),
+    };
+    expect(await reasonOf(service(ring).rewrap({ envelope }))).toBe("invalid/wrong_key");
   });
 });

@@ -4,20 +4,23 @@
 import type { Clock } from "../clock";
 import { limits } from "../config";
 import type { Kms } from "../kms";
-import { decodeContext, encodeValidContext, kmsContextFor, type EncryptionContext } from "./context";
+import { decodeContext, encodeValidContext, kmsContextForMode, type EncryptionContext } from "./context";
 import { createDataKeyCache } from "./data-key-cache";
 import { assertContextMatches, openEnvelope, sealEnvelope } from "./envelope";
 import { envelopeTooLarge, plaintextTooLarge } from "./errors";
 import {
+  ALGORITHM_ID,
   envelopeSize,
   MAX_KEY_NAME_BYTES,
   MAX_WRAPPED_KEY_BYTES,
+  modeOf,
   parseEnvelope,
   type ParsedEnvelope,
 } from "./format";
 import type { EnvelopeKeyRing } from "./key-ring";
 import { replaceKeySlot } from "./key-slot";
-import { createNonceSource } from "./nonces";
+import { memoizedMessageKeys } from "./message-key-memo";
+import { createIvSource } from "./nonces";
 import { createUnwrappedKeyCache } from "./unwrapped-key-cache";
 
 /**
@@ -52,6 +55,13 @@ export interface EnvelopeKeyRef {
  */
 export type AuthorizeEnvelope = (header: EnvelopeKeyRef) => void;
 
+export interface RewrapResult {
+  envelope: Buffer;
+  keyName: string;
+  fromVersion: number;
+  toVersion: number;
+}
+
 export interface DecryptResult {
   plaintext: Buffer;
   keyName: string;
@@ -60,7 +70,7 @@ export interface DecryptResult {
 
 export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
   const dataKeys = createDataKeyCache({ kms, clock });
-  const nextNonces = createNonceSource();
+  const nextIv = createIvSource();
   const unwrappedKeys = createUnwrappedKeyCache({ kms, clock });
 
   async function encrypt(input: {
@@ -72,20 +82,27 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
     if (plaintext.byteLength > limits.maxPlaintextBytes) throw plaintextTooLarge(limits.maxPlaintextBytes);
     const contextBytes = encodeValidContext(context);
     const key = await keys.encryptionKey(input.keyName);
+    const algorithmId = ALGORITHM_ID[key.mode];
     const request = { key, context, contextBytes, plaintextBytes: plaintext.byteLength };
-    return dataKeys.withDataKey(request, ({ dataKeyObject, wrappedKey }) =>
-      sealEnvelope(
+    return dataKeys.withDataKey(request, (dataKey) => {
+      // KMS mode: a cached data key serves one context, so it has one set of message keys.
+      // Derived mode: it serves every context, each with its own message keys.
+      const memoId = key.mode === "derived" ? contextBytes.toString("latin1") : "";
+      const messageKeys = memoizedMessageKeys(dataKey, memoId, dataKey.salt, algorithmId, contextBytes);
+      return sealEnvelope(
         {
-          dataKey: dataKeyObject,
-          wrappedKey,
+          algorithmId,
+          salt: dataKey.salt,
+          keys: messageKeys,
+          wrappedKey: dataKey.wrappedKey,
           keyName: key.name,
           keyVersion: key.version,
           contextBytes,
           plaintext,
         },
-        nextNonces(),
-      ),
-    );
+        nextIv(),
+      );
+    });
   }
 
   /**
@@ -101,13 +118,23 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
 
   /** Unwraps the data key (cached) and opens the payload; `context` is the header's, decoded. */
   async function open(parsed: ParsedEnvelope, context: EncryptionContext): Promise<DecryptResult> {
-    const { keyName, keyVersion, wrappedKey, keyBinding } = parsed;
+    const { keyName, keyVersion, wrappedKey, keyBinding, salt, algorithmId, contextBytes } = parsed;
     // The lifecycle hook: a version below the key's minimum is refused here, before KMS.
     const key = await keys.decryptionKey(keyName, keyVersion);
-    const request = { key, keyVersion, context, wrappedKey, keyBinding };
-    const plaintext = await unwrappedKeys.withUnwrappedKey(request, ({ dataKeyObject }) =>
-      openEnvelope(parsed, dataKeyObject),
-    );
+    // The header, not the key's current mode, says how this envelope was made.
+    const mode = modeOf(algorithmId);
+    const request = { key, mode, keyVersion, context, wrappedKey, keyBinding };
+    const plaintext = await unwrappedKeys.withUnwrappedKey(request, (dataKey) => {
+      // An unwrapped key serves one context in KMS mode, every context in derived mode; the salt
+      // (32 bytes, so the concatenation is unambiguous) is the data key's, or per message in
+      // envelopes made before salts were kept per data key.
+      const latin1 = (bytes: Uint8Array) =>
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+      const contextId = mode === "derived" ? latin1(contextBytes) : "";
+      const memoId = latin1(salt) + contextId;
+      const messageKeys = memoizedMessageKeys(dataKey, memoId, salt, algorithmId, contextBytes);
+      return openEnvelope(parsed, messageKeys);
+    });
     return { plaintext, keyName, keyVersion };
   }
 
@@ -142,22 +169,40 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
    * KMS ReEncrypt of the data key to the key's current version; never decrypts the payload. The
    * source version must still be decryptable (a retired version cannot be revived by a rewrap).
    */
-  async function rewrap(input: { envelope: Uint8Array; authorize?: AuthorizeEnvelope }): Promise<{
-    envelope: Buffer;
-    keyName: string;
-    fromVersion: number;
-    toVersion: number;
-  }> {
-    const parsed = parseAndAuthorize(input.envelope, input.authorize);
+  async function rewrap(input: {
+    envelope: Uint8Array;
+    authorize?: AuthorizeEnvelope;
+  }): Promise<RewrapResult> {
+    return rewrapParsed(parseAndAuthorize(input.envelope, input.authorize), false);
+  }
+
+  /**
+   * A rewrap campaign's rewrap: only envelopes below `belowVersion` are moved ("current" for the
+   * rest), and retired versions are moved too, since moving them forward is the point; a disabled
+   * key is still refused.
+   */
+  async function rewrapStored(input: {
+    envelope: Uint8Array;
+    belowVersion: number;
+  }): Promise<RewrapResult | "current"> {
+    const parsed = parseAndAuthorize(input.envelope, undefined);
+    if (parsed.keyVersion >= input.belowVersion) return "current";
+    return rewrapParsed(parsed, true);
+  }
+
+  async function rewrapParsed(parsed: ParsedEnvelope, allowRetired: boolean): Promise<RewrapResult> {
     const { keyName, keyVersion } = parsed;
     const context = decodeContext(parsed.contextBytes);
-    await keys.decryptionKey(keyName, keyVersion);
+    const source = await keys.decryptionKey(keyName, keyVersion, { allowRetired });
     const current = await keys.encryptionKey(keyName);
+    const mode = modeOf(parsed.algorithmId);
     const { wrapped } = await kms.reEncrypt({
       wrapped: parsed.wrappedKey,
-      context: kmsContextFor(keyName, keyVersion, context),
+      // Named, so KMS refuses a wrapped key of any other key instead of using whatever the blob says.
+      fromKeyId: source.kmsKeyId,
+      context: kmsContextForMode(mode, keyName, keyVersion, context),
       toKeyId: current.kmsKeyId,
-      toContext: kmsContextFor(keyName, current.version, context),
+      toContext: kmsContextForMode(mode, keyName, current.version, context),
     });
     return {
       envelope: replaceKeySlot(parsed, current.version, wrapped),
@@ -167,5 +212,5 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
     };
   }
 
-  return { encrypt, decrypt, decryptStored, rewrap };
+  return { encrypt, decrypt, decryptStored, rewrap, rewrapStored };
 }

@@ -5,10 +5,11 @@ import { createDecipheriv } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { CofferError } from "../errors";
-import { encodeContext, kmsContextFor } from "./context";
+import { encodeContext } from "./context";
+import { kmsContextForMode } from "./context";
 import { deriveMessageKeys } from "./derive";
-import { openWithDataKey, sealEnvelope } from "./envelope";
-import { parseEnvelope } from "./format";
+import { openWithDataKey, sealWithDataKey } from "./envelope";
+import { ALGORITHM_ID, modeOf, parseEnvelope } from "./format";
 import { keyBinding } from "./key-slot";
 import type { VectorFile } from "./vectors/vector-file";
 
@@ -54,8 +55,11 @@ describe("envelope vectors", () => {
   const buildable = file.vectors.filter((vector) => vector.salt !== undefined);
   test.each(buildable)("build $name → the same bytes", (vector) => {
     const contextBytes = encodeContext(vector.context);
-    const envelope = sealEnvelope(
+    const algorithmId = vector.algorithmId ?? ALGORITHM_ID.kms;
+    const envelope = sealWithDataKey(
       {
+        algorithmId,
+        salt: bytes(vector.salt),
         dataKey: bytes(vector.dataKey),
         wrappedKey: bytes(vector.wrappedKey),
         keyName: vector.keyName!,
@@ -63,7 +67,7 @@ describe("envelope vectors", () => {
         contextBytes,
         plaintext: bytes(vector.plaintext),
       },
-      { salt: bytes(vector.salt), iv: bytes(vector.iv) },
+      bytes(vector.iv),
     );
     expect(envelope.toString("hex")).toBe(vector.envelope);
     expect(contextBytes.toString("hex")).toBe(vector.contextBytes);
@@ -74,14 +78,21 @@ describe("envelope vectors", () => {
         keyBinding(vector.keyName!, contextBytes, vector.keyVersion!, bytes(vector.wrappedKey)),
       ),
     ).toBe(true);
-    expect(kmsContextFor(vector.keyName!, vector.keyVersion!, vector.context)).toEqual(vector.kmsContext);
+    expect(
+      kmsContextForMode(modeOf(algorithmId), vector.keyName!, vector.keyVersion!, vector.context),
+    ).toEqual(vector.kmsContext);
   });
 
   test("the salamander vector really is one: GCM alone accepts it under data key B", () => {
     const attack = file.vectors.find((vector) => vector.name === "fail/salamander-under-key-b")!;
     const original = file.vectors.find((vector) => vector.name === "ok/salamander-under-key-a")!;
     const parsed = parseEnvelope(bytes(attack.envelope));
-    const keyB = deriveMessageKeys(bytes(attack.dataKey), parsed.salt);
+    const keyB = deriveMessageKeys(
+      bytes(attack.dataKey),
+      parsed.salt,
+      parsed.algorithmId,
+      parsed.contextBytes,
+    );
     const decipher = createDecipheriv("aes-256-gcm", keyB.aesKey, parsed.iv, { authTagLength: 16 });
     decipher.setAAD(parsed.aad);
     decipher.setAuthTag(parsed.tag);

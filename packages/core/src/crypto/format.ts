@@ -4,8 +4,8 @@
 //   offset  size  field                                   (big-endian throughout)
 //   0       4     magic "COFR"                            ┐
 //   4       1     format version = 1                      │
-//   5       1     algorithm id = 1                        │
-//   6       32    HKDF salt                               │
+//   5       1     algorithm id = 1 (KMS mode), 2 (derived)│
+//   6       32    HKDF salt (one per cached data key)     │
 //   38      12    GCM IV                                  │ the header: all of it is the GCM AAD
 //   50      32    key commitment                          │
 //   82      4     payload length P (uint32)               │
@@ -19,12 +19,26 @@
 //   A+6+W   P     AES-256-GCM ciphertext
 //   end-16  16    GCM tag
 import { isUtf8 } from "node:buffer";
+import type { EnvelopeMode } from "../config";
 import { malformed, unknownAlgorithm, unknownVersion } from "./errors";
 
 export const MAGIC = Buffer.from("COFR", "ascii");
 export const FORMAT_VERSION = 1;
-/** AES-256-GCM, message key and commitment from one HKDF-SHA-256 call (derive.ts). */
-export const ALGORITHM_ID = 1;
+/**
+ * Both algorithms are AES-256-GCM with the message key and commitment from one HKDF-SHA-256 call
+ * (derive.ts); they differ in what the data key is bound to. 1: KMS mode, the context is in the
+ * KMS context of each data key. 2: derived mode, one data key per key version, and the context is
+ * in the HKDF info. The id is in the AAD and in the HKDF label, so it cannot be swapped.
+ */
+export const ALGORITHM_ID = { kms: 1, derived: 2 } as const satisfies Record<EnvelopeMode, number>;
+export type AlgorithmId = (typeof ALGORITHM_ID)[EnvelopeMode];
+
+export function modeOf(algorithmId: AlgorithmId): EnvelopeMode {
+  return algorithmId === ALGORITHM_ID.derived ? "derived" : "kms";
+}
+
+const isKnownAlgorithm = (id: number | undefined): id is AlgorithmId =>
+  id === ALGORITHM_ID.kms || id === ALGORITHM_ID.derived;
 
 export const SALT_BYTES = 32;
 export const IV_BYTES = 12;
@@ -47,6 +61,7 @@ export const KEY_SLOT_FIXED_BYTES = 6;
 
 /** What a header says, with byte fields as views into the envelope (no copies). */
 export interface HeaderFields {
+  algorithmId: AlgorithmId;
   keyName: string;
   keyVersion: number;
   /** The canonical encoding of the context (context.ts). */
@@ -96,7 +111,7 @@ export function envelopeSize(
 export function writeHeader(out: Buffer, fields: Omit<HeaderFields, "keyName"> & { keyName: Buffer }) {
   MAGIC.copy(out, 0);
   out[AT_VERSION] = FORMAT_VERSION;
-  out[AT_ALGORITHM] = ALGORITHM_ID;
+  out[AT_ALGORITHM] = fields.algorithmId;
   out.set(fields.salt, AT_SALT);
   out.set(fields.iv, AT_IV);
   out.set(fields.commitment, AT_COMMITMENT);
@@ -141,6 +156,7 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
     if (bytes.length < end) throw malformed(part, "is truncated");
   };
   checkFixedHeader(bytes);
+  const algorithmId = bytes[AT_ALGORITHM] as AlgorithmId;
   const salt = bytes.subarray(AT_SALT, AT_IV);
   const iv = bytes.subarray(AT_IV, AT_COMMITMENT);
   const commitment = bytes.subarray(AT_COMMITMENT, AT_PAYLOAD_LENGTH);
@@ -176,6 +192,7 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
   if (bytes.length > tagStart + TAG_BYTES) throw malformed("envelope", "has bytes after the tag");
 
   return {
+    algorithmId,
     keyName,
     keyVersion,
     contextBytes,
@@ -199,7 +216,7 @@ function checkFixedHeader(bytes: Buffer): void {
     bytes.length >= AT_KEY_NAME &&
     bytes.readUInt32BE(0) === MAGIC_NUMBER &&
     bytes[AT_VERSION] === FORMAT_VERSION &&
-    bytes[AT_ALGORITHM] === ALGORITHM_ID;
+    isKnownAlgorithm(bytes[AT_ALGORITHM]);
   if (isExpected) return;
   const magic = bytes.subarray(0, MAGIC.length);
   if (!magic.equals(MAGIC.subarray(0, magic.length))) throw malformed("header.magic", 'is not "COFR"');
@@ -210,7 +227,7 @@ function checkFixedHeader(bytes: Buffer): void {
   for (const [end, part] of parts) if (bytes.length < end) throw malformed(part, "is truncated");
   if (bytes[AT_VERSION] !== FORMAT_VERSION) throw unknownVersion(bytes[AT_VERSION]!);
   if (bytes.length <= AT_ALGORITHM) throw malformed("header.algorithm", "is truncated");
-  if (bytes[AT_ALGORITHM] !== ALGORITHM_ID) throw unknownAlgorithm(bytes[AT_ALGORITHM]!);
+  if (!isKnownAlgorithm(bytes[AT_ALGORITHM])) throw unknownAlgorithm(bytes[AT_ALGORITHM]!);
   const fixedParts: Array<[end: number, part: string]> = [
     [AT_IV, "header.salt"],
     [AT_COMMITMENT, "header.iv"],

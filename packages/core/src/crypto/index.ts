@@ -8,8 +8,9 @@ export {
   MAX_ENVELOPE_BYTES,
   type EnvelopeCrypto,
   type EnvelopeCryptoDeps,
+  type RewrapResult,
 } from "./envelope-crypto";
 export { EnvelopeReason } from "./errors";
 export { inspectEnvelope, type EnvelopeHeader } from "./inspect";
 export { createStaticKeyRing, type EnvelopeKey, type EnvelopeKeyRing } from "./key-ring";
-export { MAX_MESSAGES_PER_DATA_KEY } from "./data-key-cache";
+export { MAX_BYTES_PER_DATA_KEY, MAX_MESSAGES_PER_DATA_KEY } from "./data-key-cache";

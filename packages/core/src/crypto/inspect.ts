@@ -1,11 +1,14 @@
 // Reading an envelope's header without any key: for tools, logs and the API's metadata answers.
 import { decodeContext } from "./context";
-import { ALGORITHM_ID, FORMAT_VERSION, parseEnvelope } from "./format";
+import { FORMAT_VERSION, modeOf, parseEnvelope } from "./format";
+import type { EnvelopeMode } from "../config";
 
 /** What an envelope says about itself, without any key. Safe to show: nothing here is secret. */
 export interface EnvelopeHeader {
   formatVersion: number;
   algorithmId: number;
+  /** Which mode the algorithm id names (docs/envelope.md, "Two modes"). */
+  mode: EnvelopeMode;
   keyName: string;
   keyVersion: number;
   context: Record<string, string>;
@@ -18,7 +21,8 @@ export function inspectEnvelope(envelope: Uint8Array): EnvelopeHeader {
   const parsed = parseEnvelope(envelope);
   return {
     formatVersion: FORMAT_VERSION,
-    algorithmId: ALGORITHM_ID,
+    algorithmId: parsed.algorithmId,
+    mode: modeOf(parsed.algorithmId),
     keyName: parsed.keyName,
     keyVersion: parsed.keyVersion,
     context: decodeContext(parsed.contextBytes),

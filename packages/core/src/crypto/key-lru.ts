@@ -3,6 +3,7 @@
 // when it leaves the cache, but only once no caller holds it, so an encrypt that started with a
 // key never finishes with a zeroed one.
 import { createSecretKey, type KeyObject } from "node:crypto";
+import { wipeMessageKeys, type MessageKeyMemo } from "./message-key-memo";
 
 const SWEEP_INTERVAL_MS = 1_000;
 
@@ -16,10 +17,18 @@ export interface KeyMaterial {
    */
   dataKeyObject: KeyObject;
   wrappedKey: Buffer;
+  /** Message keys derived from this data key (message-key-memo.ts); zero-filled with it. */
+  memo: MessageKeyMemo;
 }
 
 export function keyMaterial(dataKey: Buffer, wrappedKey: Buffer): KeyMaterial {
-  return { dataKey, dataKeyObject: createSecretKey(dataKey), wrappedKey };
+  return { dataKey, dataKeyObject: createSecretKey(dataKey), wrappedKey, memo: new Map() };
+}
+
+/** Zero-fills the data key and every message key derived from it. */
+export function wipeMaterial(material: KeyMaterial): void {
+  material.dataKey.fill(0);
+  wipeMessageKeys(material.memo);
 }
 
 export interface CachedKey {
@@ -93,7 +102,7 @@ export async function useOnce<T>(
   try {
     return use(material);
   } finally {
-    material.dataKey.fill(0);
+    wipeMaterial(material);
   }
 }
 
@@ -117,7 +126,7 @@ export function isExpired(entry: CachedKey, nowMs: number): boolean {
 }
 
 function wipe(entry: CachedKey): void {
-  entry.material?.dataKey.fill(0);
+  if (entry.material) wipeMaterial(entry.material);
   entry.material = undefined;
 }
 

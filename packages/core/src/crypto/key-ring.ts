@@ -1,6 +1,6 @@
 // Which KMS key and which version an envelope uses. Key lifecycle (rotation, min decryption
 // version, disabling) implements EnvelopeKeyRing elsewhere; the crypto core only asks.
-import { defaultCachePolicy, findCatalogKey, type DataKeyCachePolicy } from "../config";
+import { defaultCachePolicy, findCatalogKey, type DataKeyCachePolicy, type EnvelopeMode } from "../config";
 import { CofferError } from "../errors";
 
 export interface EnvelopeKey {
@@ -9,6 +9,8 @@ export interface EnvelopeKey {
   kmsKeyId: string;
   version: number;
   cache: DataKeyCachePolicy;
+  /** The mode new envelopes are made in (the catalog's); decrypt follows the envelope's header. */
+  mode: EnvelopeMode;
 }
 
 export interface EnvelopeKeyRing {
@@ -16,9 +18,11 @@ export interface EnvelopeKeyRing {
   encryptionKey(name: string): Promise<EnvelopeKey>;
   /**
    * The hook for key lifecycle: throws CofferError("key_unusable", …, { reason:
-   * "key_version_retired" }) when version < the key's min decryption version.
+   * "key_version_retired" }) when version < the key's min decryption version, unless
+   * `allowRetired` (only a rewrap campaign, moving retired records forward, sets it), and
+   * { reason: "key_disabled" } when the key is disabled.
    */
-  decryptionKey(name: string, version: number): Promise<EnvelopeKey>;
+  decryptionKey(name: string, version: number, options?: { allowRetired?: boolean }): Promise<EnvelopeKey>;
 }
 
 /**
@@ -34,7 +38,8 @@ export function createStaticKeyRing(kmsKeyIds: Record<string, string>): Envelope
         reason: "key_not_found",
       });
     }
-    return { name, kmsKeyId, version, cache: findCatalogKey(name)?.cache ?? defaultCachePolicy };
+    const entry = findCatalogKey(name);
+    return { name, kmsKeyId, version, cache: entry?.cache ?? defaultCachePolicy, mode: entry?.mode ?? "kms" };
   };
   return {
     encryptionKey: async (name) => lookup(name, 1),

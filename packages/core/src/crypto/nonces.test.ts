@@ -1,14 +1,20 @@
 import { expect, test } from "vitest";
-import { createNonceSource } from "./nonces";
+import { createIvSource, newSalt } from "./nonces";
 
-test("every salt and IV is fresh, across pool refills, and later draws never overwrite earlier ones", () => {
-  const next = createNonceSource();
-  const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
-  const drawn = Array.from({ length: 500 }, () => next()); // more than five pools
-  const atDrawTime: string[] = [];
-  for (const nonces of drawn) atDrawTime.push(hex(nonces.salt) + hex(nonces.iv));
-  expect(drawn.every(({ salt, iv }) => salt.length === 32 && iv.length === 12)).toBe(true);
-  expect(new Set([...drawn.map(({ salt }) => hex(salt)), ...drawn.map(({ iv }) => hex(iv))]).size).toBe(1000);
-  for (let i = 0; i < 200; i++) next();
-  expect(drawn.map(({ salt, iv }) => hex(salt) + hex(iv))).toEqual(atDrawTime);
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+test("every IV is fresh, across pool refills, and later draws never overwrite earlier ones", () => {
+  const next = createIvSource();
+  const drawn = Array.from({ length: 1_000 }, () => next()); // almost four pools
+  const atDrawTime = drawn.map(hex);
+  expect(drawn.every((iv) => iv.length === 12)).toBe(true);
+  expect(new Set(atDrawTime).size).toBe(1_000);
+  for (let i = 0; i < 600; i++) next();
+  expect(drawn.map(hex)).toEqual(atDrawTime);
+});
+
+test("salts are 32 fresh bytes each", () => {
+  const salts = Array.from({ length: 100 }, () => hex(newSalt()));
+  expect(salts.every((salt) => salt.length === 64)).toBe(true);
+  expect(new Set(salts).size).toBe(100);
 });

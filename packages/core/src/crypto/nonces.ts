@@ -1,32 +1,33 @@
-// The public per-message randomness: a 32-byte HKDF salt and a 12-byte GCM IV. Both go into the
-// header in clear, so they need to be unpredictable and never repeat, not secret.
+// The public randomness of an envelope: a 32-byte HKDF salt per cached data key and a 12-byte GCM
+// IV per message. Both go into the header in clear, so they need to be unpredictable and never
+// repeat, not secret.
 import { randomBytes } from "node:crypto";
+import { IV_BYTES, SALT_BYTES } from "./format";
 
-export interface Nonces {
-  salt: Uint8Array;
-  iv: Uint8Array;
+/**
+ * A fresh salt, drawn once per data key the cache takes from KMS: two cached data keys never share
+ * a salt (and even if two did, their data keys differ, so their message keys would too).
+ */
+export function newSalt(): Buffer {
+  return randomBytes(SALT_BYTES);
 }
 
-const SALT_BYTES = 32;
-const IV_BYTES = 12;
-const PER_MESSAGE = SALT_BYTES + IV_BYTES;
-// A CSPRNG call costs ~2-3 µs whatever its size up to a few KiB, a seventh of a small encrypt.
-// One call serves 93 messages, as crypto.randomUUID batches its own entropy. Every byte is used
+// A CSPRNG call costs ~2-3 µs whatever its size up to a few KiB, a fifth of a small encrypt.
+// One call serves 256 messages, as crypto.randomUUID batches its own entropy. Every byte is used
 // once: a used-up pool is replaced, never refilled in place.
-const POOL_BYTES = PER_MESSAGE * 93;
+const POOL_BYTES = IV_BYTES * 256;
 
-/** A source of fresh nonces, one CSPRNG call per 93 messages. */
-export function createNonceSource(): () => Nonces {
+/** A source of fresh GCM IVs, one CSPRNG call per 256 messages. */
+export function createIvSource(): () => Buffer {
   let pool = randomBytes(POOL_BYTES);
   let next = 0;
   return () => {
-    if (next + PER_MESSAGE > pool.length) {
+    if (next + IV_BYTES > pool.length) {
       pool = randomBytes(POOL_BYTES);
       next = 0;
     }
-    const salt = pool.subarray(next, next + SALT_BYTES);
-    const iv = pool.subarray(next + SALT_BYTES, next + PER_MESSAGE);
-    next += PER_MESSAGE;
-    return { salt, iv };
+    const iv = pool.subarray(next, next + IV_BYTES);
+    next += IV_BYTES;
+    return iv;
   };
 }

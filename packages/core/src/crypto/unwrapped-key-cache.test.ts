@@ -27,6 +27,7 @@ function requestFor(
 ): UnwrapRequest {
   return {
     key,
+    mode: "kms",
     keyVersion,
     context,
     wrappedKey,
@@ -42,6 +43,7 @@ async function setup(maxAgeMs = 60_000) {
     kmsKeyId: kms.keys.default.alias,
     version: 1,
     cache: { ...defaultCachePolicy, maxAgeMs },
+    mode: "kms",
   };
   const fresh = await kms.kms.generateDataKey({
     keyId: key.kmsKeyId,

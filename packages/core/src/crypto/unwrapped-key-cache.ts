@@ -3,8 +3,9 @@
 // answered: this wrapped key, under this KMS key, with this KMS context.
 import { hash } from "node:crypto";
 import type { Clock } from "../clock";
+import type { EnvelopeMode } from "../config";
 import type { Kms } from "../kms";
-import { kmsContextFor, type EncryptionContext } from "./context";
+import { kmsContextForMode, type EncryptionContext } from "./context";
 import type { EnvelopeKey } from "./key-ring";
 import { createKeyLru, isExpired, keyMaterial, useKey, useOnce, type KeyMaterial } from "./key-lru";
 
@@ -16,6 +17,8 @@ export interface UnwrappedKeyCacheOptions {
 
 export interface UnwrapRequest {
   key: EnvelopeKey;
+  /** The envelope's mode (its algorithm id), which need not be the key's current one. */
+  mode: EnvelopeMode;
   keyVersion: number;
   /** The caller's context; the KMS context (kmsContextFor) is built from it on a miss. */
   context: EncryptionContext;
@@ -35,9 +38,9 @@ export function createUnwrappedKeyCache({ kms, clock, maxEntries = 1_000 }: Unwr
   const now = () => clock.now();
 
   const unwrap =
-    ({ key, keyVersion, context, wrappedKey }: UnwrapRequest) =>
+    ({ key, mode, keyVersion, context, wrappedKey }: UnwrapRequest) =>
     async () => {
-      const kmsContext = kmsContextFor(key.name, keyVersion, context);
+      const kmsContext = kmsContextForMode(mode, key.name, keyVersion, context);
       const dataKey = await kms.decrypt({ wrapped: wrappedKey, context: kmsContext, keyId: key.kmsKeyId });
       return keyMaterial(dataKey, Buffer.from(wrappedKey));
     };
@@ -77,6 +80,12 @@ export function createUnwrappedKeyCache({ kms, clock, maxEntries = 1_000 }: Unwr
 // context and key version, from which the KMS context is built one to one: so this is the digest
 // of "wrapped key plus KMS context" without building and encoding the KMS context each time.
 // crypto.hash (one call) costs a third of createHash().update().digest() here.
-function cacheKey({ key, keyBinding }: UnwrapRequest): string {
-  return `${key.kmsKeyId.length}:${key.kmsKeyId}${hash("sha256", keyBinding, "base64")}`;
+// In derived mode the KMS context holds no caller context, so neither does the cache key: one
+// KMS Decrypt per wrapped key serves every context. The key name (a netstring), the version and the
+// wrapped key's digest are what its KMS context and blob are made of. The two forms cannot collide:
+// after the KMS key id a KMS-mode id is exactly one 44-character digest, a derived one is longer.
+function cacheKey({ key, mode, keyVersion, wrappedKey, keyBinding }: UnwrapRequest): string {
+  const kms = `${key.kmsKeyId.length}:${key.kmsKeyId}`;
+  if (mode === "kms") return `${kms}${hash("sha256", keyBinding, "base64")}`;
+  return `${kms}d${key.name.length}:${key.name}${keyVersion}:${hash("sha256", wrappedKey, "base64")}`;
 }

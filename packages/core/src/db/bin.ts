@@ -6,24 +6,32 @@ import { unlessConditionFails } from "./guard";
 // Never the key, the wrapped key, the read proof or any plaintext. `expiresAt` doubles as the TTL;
 // every read checks it too, because TTL sweeps lag by up to 48 h.
 export const binSchema = {
-  model: { entity: "bin", service: "coffer", version: "1" },
+  model: { entity: "bin", service: "coffer", version: "2" },
   attributes: {
     binId: { type: "string", required: true, readOnly: true },
     version: { type: "number", required: true },
     kind: { type: ["text", "file"] as const, required: true },
-    /** Binary, to keep base64's third off the 400 KB item limit. */
-    ciphertext: { type: "any", required: true },
+    /** Binary, to keep base64's third off the 400 KB item limit. Absent when in object storage. */
+    ciphertext: { type: "any" },
+    /** Larger contents: the object's key (one per version) and its size. */
+    objectKey: { type: "string" },
+    objectBytes: { type: "number" },
     iv: { type: "any", required: true },
     /** Absent: no passphrase layer. */
     passphraseSalt: { type: "any" },
     manageCommitment: { type: "string", required: true, readOnly: true },
+    /** SHA-256 of the link proof: "holds the whole share link". */
+    linkProofHash: { type: "string", required: true },
+    /** SHA-256 of the read proof: the link and the passphrase, if any. */
     readProofHash: { type: "string", required: true },
+    /** Reveals with the right link but a wrong passphrase; the bin is destroyed at the limit. */
+    wrongPassphrases: { type: "number", required: true, default: 0 },
     maxReads: { type: "number", required: true, readOnly: true },
     readsLeft: { type: "number", required: true },
     createdAt: { type: "number", required: true, readOnly: true },
     updatedAt: { type: "number", required: true },
-    /** Epoch seconds. */
-    expiresAt: { type: "number", required: true, readOnly: true },
+    /** Epoch seconds. The manage link may bring it forward, never push it back. */
+    expiresAt: { type: "number", required: true },
   },
   indexes: {
     // Bin ids are base64url, so case matters: ElectroDB lowercases keys unless told not to, which
@@ -52,40 +60,79 @@ type BinDb = { entities: { bin: BinEntity } };
  */
 export async function takeBinRead(
   db: BinDb,
-  input: { binId: string; readProofHash: string; nowSeconds: number },
+  input: {
+    binId: string;
+    linkProofHash: string;
+    readProofHash: string;
+    nowSeconds: number;
+    /** A spent large bin's marker lives until then (the download URL's lifetime). */
+    spentUntil: number;
+  },
 ): Promise<{ bin: BinItem; readsLeft: number } | undefined> {
-  const { binId, readProofHash, nowSeconds } = input;
+  const { binId, linkProofHash, readProofHash, nowSeconds } = input;
+
   const decremented = await unlessConditionFails(
     db.entities.bin
       .patch({ binId })
       .subtract({ readsLeft: 1 })
       .where(
         (bin, op) =>
-          `${op.gt(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+          `${op.gt(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
       )
       .go({ response: "all_new" }),
   );
   if (decremented)
     return { bin: decremented.data as BinItem, readsLeft: decremented.data.readsLeft as number };
-  // Another reader may take the second-to-last read between these two writes; then this delete is
-  // the last read, which is still exactly one read per success.
+  // Another reader may take the second-to-last read between these two writes; then this write is
+  // the last read, which is still exactly one read per success. An inline bin goes with its last
+  // read; a bin in object storage stays as a spent marker (readsLeft 0) until the reader's page has
+  // downloaded the object and releases it, or the TTL removes it shortly after.
   const deleted = await unlessConditionFails(
     db.entities.bin
       .delete({ binId })
       .where(
         (bin, op) =>
-          `${op.eq(bin.readsLeft, 1)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+          `${op.eq(bin.readsLeft, 1)} AND ${op.notExists(bin.objectKey)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
       )
       .go({ response: "all_old" }),
   );
-  return deleted?.data ? { bin: deleted.data, readsLeft: 0 } : undefined;
+  if (deleted?.data) return { bin: deleted.data, readsLeft: 0 };
+  const spent = await unlessConditionFails(
+    db.entities.bin
+      .patch({ binId })
+      .set({ readsLeft: 0, expiresAt: input.spentUntil })
+      .where(
+        (bin, op) =>
+          `${op.eq(bin.readsLeft, 1)} AND ${op.exists(bin.objectKey)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.eq(bin.readProofHash, readProofHash)}`,
+      )
+      .go({ response: "all_old" }),
+  );
+  return spent?.data ? { bin: spent.data as BinItem, readsLeft: 0 } : undefined;
+}
+
+/** Deletes a spent bin (readsLeft 0) for a holder of its link; returns it, or undefined. */
+export async function deleteSpentBin(
+  db: BinDb,
+  input: { binId: string; linkProofHash: string },
+): Promise<BinItem | undefined> {
+  const deleted = await unlessConditionFails(
+    db.entities.bin
+      .delete({ binId: input.binId })
+      .where((bin, op) => `${op.eq(bin.readsLeft, 0)} AND ${op.eq(bin.linkProofHash, input.linkProofHash)}`)
+      .go({ response: "all_old" }),
+  );
+  return deleted?.data ?? undefined;
 }
 
 export interface BinContent {
   kind: BinItem["kind"];
-  ciphertext: Uint8Array;
+  /** Exactly one of ciphertext and (objectKey, objectBytes). */
+  ciphertext: Uint8Array | undefined;
+  objectKey: string | undefined;
+  objectBytes: number | undefined;
   iv: Uint8Array;
   passphraseSalt: Uint8Array | undefined;
+  linkProofHash: string;
   readProofHash: string;
 }
 
@@ -101,11 +148,15 @@ export async function replaceBinContent(
   },
 ): Promise<boolean> {
   const { binId, expectedVersion, manageCommitment, nowSeconds, content } = input;
-  const { passphraseSalt, ...always } = content;
+  const { passphraseSalt, ciphertext, objectKey, objectBytes, ...always } = content;
   let update = db.entities.bin
     .patch({ binId })
     .set({ ...always, version: expectedVersion + 1, updatedAt: nowSeconds });
   update = passphraseSalt ? update.set({ passphraseSalt }) : update.remove(["passphraseSalt"]);
+  update =
+    objectKey !== undefined
+      ? update.set({ objectKey, objectBytes: objectBytes! }).remove(["ciphertext"])
+      : update.set({ ciphertext: ciphertext! }).remove(["objectKey", "objectBytes"]);
   const written = await unlessConditionFails(
     update
       .where(
@@ -117,16 +168,71 @@ export async function replaceBinContent(
   return written !== undefined;
 }
 
-/** Deletes the bin if its manage commitment is still this one; false if it was already gone. */
+/** Deletes the bin if its manage commitment is still this one; the deleted bin, or undefined if already gone. */
 export async function deleteBinIfOwned(
   db: BinDb,
   input: { binId: string; manageCommitment: string },
-): Promise<boolean> {
+): Promise<BinItem | undefined> {
   const deleted = await unlessConditionFails(
     db.entities.bin
       .delete({ binId: input.binId })
       .where((bin, op) => op.eq(bin.manageCommitment, input.manageCommitment))
       .go({ response: "all_old" }),
   );
+  return deleted?.data ?? undefined;
+}
+
+/**
+ * Counts one wrong passphrase, atomically: only for a live bin with a passphrase, only from a
+ * caller who proved the whole link, and only if the read proof really differs (a right one that
+ * lost a race is not a guess). Returns the count after this one, or undefined if nothing was counted.
+ */
+export async function countWrongPassphrase(
+  db: BinDb,
+  input: { binId: string; linkProofHash: string; readProofHash: string; nowSeconds: number },
+): Promise<number | undefined> {
+  const { binId, linkProofHash, readProofHash, nowSeconds } = input;
+  const counted = await unlessConditionFails(
+    db.entities.bin
+      .patch({ binId })
+      .add({ wrongPassphrases: 1 })
+      .where(
+        (bin, op) =>
+          `${op.exists(bin.passphraseSalt)} AND ${op.gt(bin.expiresAt, nowSeconds)} AND ${op.eq(bin.linkProofHash, linkProofHash)} AND ${op.ne(bin.readProofHash, readProofHash)}`,
+      )
+      .go({ response: "all_new" }),
+  );
+  return counted ? (counted.data.wrongPassphrases as number) : undefined;
+}
+
+/** Deletes the bin once its wrong passphrases reach `limit`; true if this call deleted it. */
+export async function destroyBinAfterWrongPassphrases(
+  db: BinDb,
+  input: { binId: string; limit: number },
+): Promise<boolean> {
+  const deleted = await unlessConditionFails(
+    db.entities.bin
+      .delete({ binId: input.binId })
+      .where((bin, op) => op.gte(bin.wrongPassphrases, input.limit))
+      .go({ response: "all_old" }),
+  );
   return !!deleted?.data;
+}
+
+/** Moves the expiry to `expiresAt` if that is earlier than now's, later than now, and the owner's. */
+export async function shortenBinExpiry(
+  db: BinDb,
+  input: { binId: string; manageCommitment: string; expiresAt: number; nowSeconds: number },
+): Promise<boolean> {
+  const written = await unlessConditionFails(
+    db.entities.bin
+      .patch({ binId: input.binId })
+      .set({ expiresAt: input.expiresAt, updatedAt: input.nowSeconds })
+      .where(
+        (bin, op) =>
+          `${op.eq(bin.manageCommitment, input.manageCommitment)} AND ${op.gt(bin.expiresAt, input.expiresAt)} AND ${op.gt(bin.expiresAt, input.nowSeconds)}`,
+      )
+      .go({ response: "none" }),
+  );
+  return written !== undefined;
 }

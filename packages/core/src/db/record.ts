@@ -5,6 +5,8 @@ import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
 export const recordSchema = {
   model: { entity: "record", service: "coffer", version: "1" },
   attributes: {
+    /** The namespace of the token that wrote it: part of the key, so no other namespace can name it. */
+    namespace: { type: "string", required: true, readOnly: true },
     recordId: { type: "string", required: true, readOnly: true },
     keyName: { type: "string", required: true },
     envelope: { type: "any", required: true },
@@ -12,13 +14,21 @@ export const recordSchema = {
     createdAt: { type: "number", required: true, readOnly: true },
     /** The request link a submission came through; absent for records put by a token. */
     requestId: { type: "string", readOnly: true },
+    /** The rewrap campaign that last moved this record to a new key version, if any. */
+    rewrappedBy: { type: "string" },
     /** Epoch seconds; absent means the record never expires. */
     expiresAt: { type: "number" },
   },
   indexes: {
     byId: {
-      pk: { field: "pk", composite: ["recordId"], casing: "none" },
+      pk: { field: "pk", composite: ["namespace", "recordId"], casing: "none" },
       sk: { field: "sk", composite: [], casing: "none" },
+    },
+    /** records.list: a namespace's records, newest first (eventually consistent, as GSIs are). */
+    byNamespace: {
+      index: "gsi1",
+      pk: { field: "gsi1pk", composite: ["namespace"], casing: "none" },
+      sk: { field: "gsi1sk", composite: ["createdAt", "recordId"], casing: "none" },
     },
   },
 } as const;

@@ -9,6 +9,8 @@ export const requestLinkSchema = {
     requestId: { type: "string", required: true, readOnly: true },
     /** The token that made the link: its owner, and the only one that lists it. */
     ownerTokenId: { type: "string", required: true, readOnly: true },
+    /** The owner token's namespace: submissions land as records there (absent: "default"). */
+    ownerNamespace: { type: "string", readOnly: true },
     secretHash: { type: "string", required: true, readOnly: true },
     /** Shown to the sender: who asks, and for what. */
     note: { type: "string", required: true, readOnly: true },

@@ -10,9 +10,9 @@ afterAll(() => table.drop());
 test("records keep their envelope as exact binary", async () => {
   const envelope = Uint8Array.from([0, 255, 1, 254, 128]);
   await table.db.entities.record
-    .create({ recordId: "r1", keyName: "default", envelope, sizeBytes: 5, createdAt: 1 })
+    .create({ namespace: "n", recordId: "r1", keyName: "default", envelope, sizeBytes: 5, createdAt: 1 })
     .go();
-  const { data } = await table.db.entities.record.get({ recordId: "r1" }).go();
+  const { data } = await table.db.entities.record.get({ namespace: "n", recordId: "r1" }).go();
   expect(Buffer.from(data!.envelope as Uint8Array)).toEqual(Buffer.from(envelope));
 });
 
@@ -21,6 +21,7 @@ test("a second create of the same id is a conflict", async () => {
     guard(
       table.db.entities.record
         .create({
+          namespace: "n",
           recordId: "r2",
           keyName: "default",
           envelope: new Uint8Array(1),
@@ -37,12 +38,23 @@ test("a second create of the same id is a conflict", async () => {
 test("ids differing only in letter case are different items (base64url is case-sensitive)", async () => {
   const make = (recordId: string, byte: number) =>
     table.db.entities.record
-      .create({ recordId, keyName: "default", envelope: Uint8Array.of(byte), sizeBytes: 1, createdAt: 1 })
+      .create({
+        namespace: "n",
+        recordId,
+        keyName: "default",
+        envelope: Uint8Array.of(byte),
+        sizeBytes: 1,
+        createdAt: 1,
+      })
       .go();
   await make("CaseSensitiveId_aaaaaa", 1);
   await make("casesensitiveid_AAAAAA", 2);
-  const upper = await table.db.entities.record.get({ recordId: "CaseSensitiveId_aaaaaa" }).go();
-  const lower = await table.db.entities.record.get({ recordId: "casesensitiveid_AAAAAA" }).go();
+  const upper = await table.db.entities.record
+    .get({ namespace: "n", recordId: "CaseSensitiveId_aaaaaa" })
+    .go();
+  const lower = await table.db.entities.record
+    .get({ namespace: "n", recordId: "casesensitiveid_AAAAAA" })
+    .go();
   expect([...(upper.data!.envelope as Uint8Array)]).toEqual([1]);
   expect([...(lower.data!.envelope as Uint8Array)]).toEqual([2]);
 });

@@ -2,9 +2,12 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
 import { buildOnFirstUse } from "../lazy";
+import { createAuditEntity, createChainHeadEntity } from "./audit";
 import { createBinEntity } from "./bin";
+import { createCampaignEntity } from "./campaign";
 import { createDocumentClient, createDynamoClient, type DynamoClientOptions } from "./clients";
 import { createIdempotencyEntity } from "./idempotency";
+import { createKeyEntity } from "./key";
 import { createNonceEntity } from "./nonce";
 import { createPepperEntity } from "./pepper";
 import { createRateLimitEntity } from "./rate-limit";
@@ -26,12 +29,17 @@ export function createDb({ client, table }: { client: DynamoDBDocumentClient; ta
     pepper: () => createPepperEntity(config),
     nonce: () => createNonceEntity(config),
     requestLink: () => createRequestLinkEntity(config),
+    key: () => createKeyEntity(config),
+    audit: () => createAuditEntity(config),
+    chainHead: () => createChainHeadEntity(config),
+    campaign: () => createCampaignEntity(config),
   });
   return buildOnFirstUse({
     entities: () => entities,
     /**
-     * For transactions, which span these entities: records.put with an idempotency key, and a
-     * request link's submission (the record with the link's count).
+     * For transactions, which span these entities: records.put with an idempotency key, a request
+     * link's submission (the record with the link's count), and every admin change with its audit
+     * event and chain head (audit-append.ts).
      */
     service: () =>
       new Service(
@@ -39,9 +47,16 @@ export function createDb({ client, table }: { client: DynamoDBDocumentClient; ta
           record: entities.record,
           idempotency: entities.idempotency,
           requestLink: entities.requestLink,
+          token: entities.token,
+          key: entities.key,
+          campaign: entities.campaign,
+          audit: entities.audit,
+          chainHead: entities.chainHead,
         },
         config,
       ),
+    /** For the few raw commands ElectroDB cannot express (a Scan bounded by items read). */
+    client: () => client,
     table: () => table,
   });
 }

@@ -7,6 +7,8 @@ export const tokenSchema = {
   attributes: {
     tokenId: { type: "string", required: true, readOnly: true },
     name: { type: "string", required: true, readOnly: true },
+    /** The tenant whose records this token reads and writes; tokens made before namespaces: absent = "default". */
+    namespace: { type: "string", readOnly: true },
     secretHash: { type: "string", required: true, readOnly: true },
     scopes: { type: "list", items: { type: "string" }, required: true, readOnly: true },
     /** Key names this token may use; absent means every key of the catalog. */

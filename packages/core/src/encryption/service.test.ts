@@ -20,7 +20,7 @@ let kms: EmulatedKms;
 beforeAll(async () => void (kms = await startEmulatedKms()));
 afterAll(() => kms.close());
 
-const everyKey: Caller = { tokenId: "t-all", scopes: ["encrypt", "decrypt", "rewrap"] };
+const everyKey: Caller = { tokenId: "t-all", namespace: "default", scopes: ["encrypt", "decrypt", "rewrap"] };
 const binsOnly: Caller = { ...everyKey, tokenId: "t-bins", keyNames: ["bins"] };
 const context = { tenant: "acme" };
 

@@ -5,11 +5,13 @@ import {
   GenerateDataKeyWithoutPlaintextCommand,
   GetPublicKeyCommand,
   KMSClient,
+  ListKeyRotationsCommand,
   ReEncryptCommand,
+  RotateKeyOnDemandCommand,
 } from "@aws-sdk/client-kms";
 import { addDeadline, type AwsClientOptions, awsClientConfig, defaultTimeouts } from "../aws-client";
 import { CofferError } from "../errors";
-import type { Kms } from "./port";
+import type { KeyRotation, Kms } from "./port";
 
 /** Timeouts and retries come from the function's time budget (aws-client), like DynamoDB's. */
 export function createKmsClient(options: AwsClientOptions = {}): KMSClient {
@@ -62,11 +64,12 @@ export function createAwsKms(client: KMSClient): Kms {
       );
       return bytes(out.Plaintext);
     },
-    async reEncrypt({ wrapped, context, toKeyId, toContext = context }) {
+    async reEncrypt({ wrapped, context, fromKeyId, toKeyId, toContext = context }) {
       const out = await call(() =>
         client.send(
           new ReEncryptCommand({
             CiphertextBlob: wrapped,
+            SourceKeyId: fromKeyId,
             SourceEncryptionContext: { ...context },
             DestinationKeyId: toKeyId,
             DestinationEncryptionContext: { ...toContext },
@@ -94,6 +97,27 @@ export function createAwsKms(client: KMSClient): Kms {
         ),
       );
       return bytes(out.Plaintext);
+    },
+    async rotateKeyOnDemand(keyId) {
+      await call(() => client.send(new RotateKeyOnDemandCommand({ KeyId: keyId })));
+    },
+    async listKeyRotations(keyId) {
+      const rotations: KeyRotation[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await call(() =>
+          client.send(new ListKeyRotationsCommand({ KeyId: keyId, Limit: 1000, Marker: marker })),
+        );
+        for (const rotation of out.Rotations ?? []) {
+          rotations.push({
+            keyMaterialId: rotation.KeyMaterialId ?? "",
+            rotatedAt: rotation.RotationDate?.getTime() ?? 0,
+            type: rotation.RotationType === "AUTOMATIC" ? "AUTOMATIC" : "ON_DEMAND",
+          });
+        }
+        marker = out.Truncated ? out.NextMarker : undefined;
+      } while (marker);
+      return rotations.sort((a, b) => a.rotatedAt - b.rotatedAt);
     },
   };
 }
@@ -138,6 +162,12 @@ export function toCofferError(error: unknown): unknown {
         reason: "key_not_found",
         cause: error,
       });
+    case "LimitExceededException":
+      return new CofferError(
+        "key_unusable",
+        "KMS allows only 10 on-demand rotations per key, and this key has had them all. Rely on its automatic rotation, or move to a new key.",
+        { reason: "kms_rotation_limit", cause: error },
+      );
     case "AccessDeniedException":
       return new CofferError("forbidden", "This service is not allowed to use that key for this operation.", {
         reason: "kms_access_denied",

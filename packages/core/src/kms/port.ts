@@ -33,11 +33,13 @@ export interface Kms {
   decrypt(request: { wrapped: Uint8Array; context: EncryptionContext; keyId?: string }): Promise<Buffer>;
   /**
    * Re-wraps under the destination key's current material without exposing the data key.
-   * `toContext` (default: `context`) is the destination encryption context.
+   * `toContext` (default: `context`) is the destination encryption context; `fromKeyId` names the
+   * key the blob must belong to (KMS answers IncorrectKeyException otherwise).
    */
   reEncrypt(request: {
     wrapped: Uint8Array;
     context: EncryptionContext;
+    fromKeyId: string;
     toKeyId: string;
     toContext?: EncryptionContext;
   }): Promise<WrappedDataKey>;
@@ -49,9 +51,20 @@ export interface Kms {
    * much smaller KMS quota (1,000/s per account and region): throttling is CofferError "rate_limited".
    */
   decryptRsa(request: { keyId: string; wrapped: Uint8Array }): Promise<Buffer>;
+  /** RotateKeyOnDemand; KMS allows ten per key, after which this throws key_unusable/kms_rotation_limit. */
+  rotateKeyOnDemand(keyId: string): Promise<void>;
+  /** Every rotation of the key (on demand and automatic), oldest first. */
+  listKeyRotations(keyId: string): Promise<KeyRotation[]>;
 }
 
 export interface PublicKey {
   spki: Buffer;
   keyArn: string;
+}
+
+export interface KeyRotation {
+  keyMaterialId: string;
+  /** Epoch ms. */
+  rotatedAt: number;
+  type: "ON_DEMAND" | "AUTOMATIC";
 }

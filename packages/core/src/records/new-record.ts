@@ -19,6 +19,8 @@ export function assertExpiryAhead(expiresAt: number | undefined, clock: Clock): 
 export async function newRecord(
   { crypto, clock }: { crypto: EnvelopeCrypto; clock: Clock },
   input: {
+    /** The namespace of the token it is stored for (records.ts: part of the record's key). */
+    namespace: string;
     keyName: string;
     plaintext: Buffer;
     context: EncryptionContext;
@@ -32,6 +34,7 @@ export async function newRecord(
     context: input.context,
   });
   return {
+    namespace: input.namespace,
     recordId: randomBytes(16).toString("base64url"),
     keyName: input.keyName,
     envelope,

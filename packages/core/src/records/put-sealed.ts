@@ -24,7 +24,10 @@ export function createSealedDropService({ db, crypto, clock, sealed }: SealedDro
     assertExpiryAhead(input.expiresAt, clock);
     const opened = await sealed.open(input.sealed);
     const record = await storeOpened(opened, () =>
-      newRecord({ crypto, clock }, { ...input, plaintext: opened.plaintext, context: input.context ?? {} }),
+      newRecord(
+        { crypto, clock },
+        { ...input, namespace: caller.namespace, plaintext: opened.plaintext, context: input.context ?? {} },
+      ),
     );
     await storeOpened(opened, () => guard(db.entities.record.create(record).go()));
     return {

@@ -31,3 +31,12 @@ export const PutSealedInput = z.strictObject({
   expiresAt: z.optional(EpochSeconds),
 });
 export type PutSealedInput = z.output<typeof PutSealedInput>;
+
+export const ListRecordsInput = z.optional(
+  z.strictObject({
+    limit: z.optional(z.int().check(z.gte(1), z.lte(100))),
+    /** The `cursor` of the previous page, as given. */
+    cursor: z.optional(z.string().check(z.maxLength(2048))),
+  }),
+);
+export type ListRecordsInput = z.output<typeof ListRecordsInput>;

@@ -5,7 +5,7 @@ import { type Db, guard, type RecordItem } from "../db";
 import { CofferError } from "../errors";
 import { assertKeyAllowed, type Caller } from "../tokens";
 import { assertExpiryAhead, newRecord } from "./new-record";
-import type { PutRecordInput, RecordIdInput } from "./schemas";
+import type { ListRecordsInput, PutRecordInput, RecordIdInput } from "./schemas";
 
 export interface RecordDeps {
   db: Db;
@@ -14,6 +14,8 @@ export interface RecordDeps {
 }
 
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
+// One answer for a record that never existed, has expired, or belongs to another namespace: the
+// caller cannot tell them apart (same code, reason, message, and one read either way).
 const NOT_FOUND = "No record has that id, or it has expired.";
 
 /**
@@ -31,7 +33,9 @@ function isSameRequest(original: RecordItem, input: PutRecordInput): boolean {
 }
 
 /**
- * Encrypted records stored by id. Encryption happens before any write, and each put is one
+ * Encrypted records stored by id within the caller's namespace (the token's tenant): the namespace
+ * is part of the record's key, so a token of another namespace cannot name, read, delete or list
+ * it. Encryption happens before any write, and each put is one
  * conditional write (or one transaction with its idempotency key), so a KMS or DynamoDB failure
  * leaves nothing behind.
  */
@@ -41,7 +45,10 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
   async function put(input: PutRecordInput, caller: Caller) {
     assertKeyAllowed(caller, input.keyName);
     assertExpiryAhead(input.expiresAt, clock);
-    const record = await newRecord({ crypto, clock }, { ...input, context: input.context ?? {} });
+    const record = await newRecord(
+      { crypto, clock },
+      { ...input, namespace: caller.namespace, context: input.context ?? {} },
+    );
     const summary = {
       recordId: record.recordId,
       keyName: record.keyName,
@@ -77,7 +84,9 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
         reason: "idempotency_race",
       });
     const { data: original } = await guard(
-      db.entities.record.get({ recordId: first.recordId }).go({ consistent: true }),
+      db.entities.record
+        .get({ namespace: caller.namespace, recordId: first.recordId })
+        .go({ consistent: true }),
     );
     if (original && !isSameRequest(original, input)) {
       throw new CofferError(
@@ -97,7 +106,9 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
 
   /** A record past its expiry is gone for every caller, whether or not the TTL sweep ran. */
   async function load({ recordId }: RecordIdInput, caller: Caller): Promise<RecordItem> {
-    const { data } = await guard(db.entities.record.get({ recordId }).go({ consistent: true }));
+    const { data } = await guard(
+      db.entities.record.get({ namespace: caller.namespace, recordId }).go({ consistent: true }),
+    );
     if (!data || (data.expiresAt !== undefined && data.expiresAt <= now())) {
       throw new CofferError("not_found", NOT_FOUND, { reason: "record_not_found" });
     }
@@ -128,7 +139,7 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
     await load(input, caller);
     await guard(
       db.entities.record
-        .delete({ recordId: input.recordId })
+        .delete({ namespace: caller.namespace, recordId: input.recordId })
         .where((attr, op) => op.exists(attr.recordId))
         .go(),
       NOT_FOUND,
@@ -141,7 +152,38 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
     return { recordId: input.recordId, deleted: true as const };
   }
 
-  return { put, get, delete: remove };
+  /**
+   * The caller's namespace's records, newest first, without their contents. Pages come from a
+   * global index, so a record written a moment ago may show on the next call; expired records that
+   * DynamoDB has not swept yet are left out (a page may then hold fewer than `limit`).
+   */
+  async function list(input: ListRecordsInput, caller: Caller) {
+    const page = await guard(
+      db.entities.record.query
+        .byNamespace({ namespace: caller.namespace })
+        .go({ order: "desc", limit: input?.limit ?? 50, cursor: input?.cursor ?? null }),
+    ).catch((error: unknown) => {
+      if (error instanceof CofferError) throw error;
+      throw new CofferError("invalid", "The cursor is not one this service gave out.", {
+        reason: "bad_cursor",
+      });
+    });
+    const current = now();
+    return {
+      records: page.data
+        .filter((item) => item.expiresAt === undefined || item.expiresAt > current)
+        .map((item) => ({
+          recordId: item.recordId,
+          keyName: item.keyName,
+          sizeBytes: item.sizeBytes,
+          createdAt: item.createdAt,
+          expiresAt: item.expiresAt ?? null,
+        })),
+      cursor: page.cursor,
+    };
+  }
+
+  return { put, get, delete: remove, list };
 }
 
 export type RecordService = ReturnType<typeof createRecordService>;

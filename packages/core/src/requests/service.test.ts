@@ -11,8 +11,8 @@ import { CreateRequestInput, RequestLinkInput, SubmitRequestInput } from "./sche
 import { createRequestService } from "./service";
 
 const parts = useTableAndKms();
-const requester = { tokenId: "t-requester", scopes: ["drop"] as const };
-const reader = { tokenId: "t-reader", scopes: ["decrypt"] as const };
+const requester = { tokenId: "t-requester", namespace: "default", scopes: ["drop"] as const };
+const reader = { tokenId: "t-reader", namespace: "default", scopes: ["decrypt"] as const };
 
 function setup() {
   const clock = tableClock();
@@ -84,9 +84,10 @@ test("submissions land as records of the requester, until the link is used up", 
   );
   expect(texts.sort()).toEqual(["first", "second"]);
   // Another token does not see the link.
-  expect((await requests.list(undefined, { tokenId: "someone-else", scopes: ["drop"] })).requests).toEqual(
-    [],
-  );
+  expect(
+    (await requests.list(undefined, { tokenId: "someone-else", namespace: "default", scopes: ["drop"] }))
+      .requests,
+  ).toEqual([]);
 });
 
 test("a wrong secret is the same NOT_FOUND as no link, and only the secret's hash is stored", async () => {

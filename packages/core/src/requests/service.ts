@@ -5,7 +5,7 @@ import { type Db, guard, type RequestLinkItem, writeTransaction } from "../db";
 import { CofferError } from "../errors";
 import { newRecord } from "../records";
 import { type SealedService, storeOpened } from "../sealed";
-import { assertKeyAllowed, type Caller } from "../tokens";
+import { assertKeyAllowed, type Caller, DEFAULT_NAMESPACE } from "../tokens";
 import type { CreateRequestInput, ListRequestsInput, RequestLinkInput, SubmitRequestInput } from "./schemas";
 
 export interface RequestDeps {
@@ -41,6 +41,7 @@ export function createRequestService({ db, crypto, clock, sealed }: RequestDeps)
     const link = {
       requestId,
       ownerTokenId: caller.tokenId,
+      ownerNamespace: caller.namespace,
       secretHash: hashSecret(secret).toString("base64url"),
       note: input.note,
       keyName: input.keyName,
@@ -123,6 +124,7 @@ export function createRequestService({ db, crypto, clock, sealed }: RequestDeps)
       newRecord(
         { crypto, clock },
         {
+          namespace: link.ownerNamespace ?? DEFAULT_NAMESPACE,
           keyName: link.keyName,
           plaintext: opened.plaintext,
           // Not secret (CloudTrail logs it): where the record came from.

@@ -56,12 +56,20 @@ export const KeyName = z.string().check(
     message: `Unknown key name. Known keys: ${dataKeyNames.join(", ")}`,
   }),
 );
+// The refinement is invisible to JSON Schema; the OpenAPI document lists the names from here.
+z.globalRegistry.add(KeyName, { description: "A data key of the catalog.", enum: [...dataKeyNames] });
 
 /**
  * An encryption context, checked by the crypto core's own rules (limits, reserved keys), so that a
  * bad context is a BAD_REQUEST with a path before any work, and the two can never disagree.
+ *
+ * The rules run on the object exactly as JSON.parse made it, not on a copy: zod's record copies
+ * entries into a fresh `{}`, where a `__proto__` entry silently vanishes (issue 13). Here every own
+ * key is checked, so such a key is refused with its name, and nothing is ever dropped. The value is
+ * passed on as it was received. Duplicate keys in the JSON text are refused before parsing, by the
+ * HTTP adapter (packages/functions/src/handlers/request-screen.ts), since JSON.parse keeps the last.
  */
-export const EncryptionContext = z.record(z.string(), z.string()).check(
+export const EncryptionContext = z.custom<Record<string, string>>().check(
   z.superRefine((context, payload) => {
     try {
       assertValidContext(context);

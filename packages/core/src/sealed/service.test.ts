@@ -11,7 +11,7 @@ import { createSealedService, SEALED_WINDOW_MS } from ".";
 
 // Sealed input against the real parts: the KMS emulator's RSA key and DynamoDB Local.
 const parts = useTableAndKms();
-const caller = { tokenId: "t-sealed", scopes: ["drop", "decrypt"] as const };
+const caller = { tokenId: "t-sealed", namespace: "default", scopes: ["drop", "decrypt"] as const };
 
 function setup({ db }: { db: Db } = parts.table) {
   const clock = tableClock();

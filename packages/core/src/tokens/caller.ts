@@ -4,9 +4,14 @@ import { CofferError } from "../errors";
 export const scopes = ["datakey", "encrypt", "decrypt", "rewrap", "drop", "admin"] as const;
 export type Scope = (typeof scopes)[number];
 
+/** The namespace of tokens made without one, and of every token made before namespaces existed. */
+export const DEFAULT_NAMESPACE = "default";
+
 /** Who is calling, once their token checked out. */
 export interface Caller {
   tokenId: string;
+  /** The tenant the token belongs to: records are stored and found only within it. */
+  namespace: string;
   scopes: readonly Scope[];
   /** Absent: every key of the catalog. */
   keyNames?: readonly string[];

@@ -2,6 +2,18 @@ import * as z from "zod/mini";
 import { base64urlId, EpochSeconds, KeyName } from "../schemas";
 import { scopes } from "./caller";
 
+/** A tenant's name: lower-case letters, digits and - _ . (it is part of DynamoDB keys). */
+export const Namespace = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.regex(
+      /^[a-z0-9][a-z0-9._-]*$/,
+      "Use lower-case letters, digits and . _ - (starting with a letter or digit)",
+    ),
+  );
+
 export const CreateTokenInput = z.strictObject({
   name: z
     .string()
@@ -10,6 +22,8 @@ export const CreateTokenInput = z.strictObject({
       z.maxLength(64),
       z.regex(/^[\w .:@/-]+$/, "Use letters, digits, spaces and . _ : @ / -"),
     ),
+  /** The tenant whose records the token reads and writes; leave out for "default". */
+  namespace: z.optional(Namespace),
   scopes: z.array(z.enum(scopes)).check(
     z.minLength(1),
     z.refine((list) => new Set(list).size === list.length, "List each scope once"),

@@ -36,6 +36,7 @@ describe("tokens", () => {
     });
     await expect(tokens.authenticate(`Bearer ${token}`)).resolves.toEqual({
       tokenId,
+      namespace: "default",
       scopes: ["decrypt", "encrypt"],
       keyNames: ["default"],
     });

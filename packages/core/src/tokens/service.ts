@@ -1,8 +1,16 @@
 import { LRUCache } from "lru-cache";
 import { type Clock, toEpochSeconds } from "../clock";
-import { type Db, guard, type TokenItem } from "../db";
+import {
+  type AppendedHead,
+  type AuditActor,
+  type Db,
+  guard,
+  TOKENS_CHAIN,
+  type TokenItem,
+  writeAudited,
+} from "../db";
 import { CofferError } from "../errors";
-import type { Caller, Scope } from "./caller";
+import { type Caller, DEFAULT_NAMESPACE, type Scope } from "./caller";
 import type { CreateTokenInput, ListTokensInput, RevokeTokenInput } from "./schemas";
 import { mintToken, parseToken, secretMatches } from "./secret";
 
@@ -15,11 +23,17 @@ export interface TokenServiceDeps {
    * what keeps a DynamoDB read off every request (DESIGN §8's HTTP target).
    */
   cacheMs?: number;
+  /** Called with the tokens chain's new head after each append; the functions package logs it. */
+  onAuditAppended?: (head: AppendedHead) => void;
 }
+
+/** Who acts when no token does: the bootstrap script and tests that mint tokens directly. */
+export const SYSTEM_ACTOR: AuditActor = { tokenId: "system", requestId: "direct" };
 
 export interface TokenSummary {
   tokenId: string;
   name: string;
+  namespace: string;
   scopes: Scope[];
   keyNames: string[] | null;
   createdAt: number;
@@ -32,7 +46,7 @@ const MISSING = "Send an API token as an `Authorization: Bearer <token>` header.
 const INVALID = "The API token is unknown, revoked or expired. Ask an administrator for a valid one.";
 const MAX_CACHED = 1_000;
 
-export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceDeps) {
+export function createTokenService({ db, clock, cacheMs = 1_000, onAuditAppended }: TokenServiceDeps) {
   // Tokens whose secret matched, trusted for cacheMs on this instance, the least recently used
   // dropped first; the cache reads time from the service's clock so tests move it by hand.
   const verified = new LRUCache<string, TokenItem>({ max: MAX_CACHED, ttl: cacheMs, perf: clock });
@@ -48,6 +62,7 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
   const summarize = (item: TokenItem): TokenSummary => ({
     tokenId: item.tokenId,
     name: item.name,
+    namespace: item.namespace ?? DEFAULT_NAMESPACE,
     scopes: item.scopes as Scope[],
     keyNames: item.keyNames ?? null,
     createdAt: item.createdAt,
@@ -57,7 +72,10 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
   });
 
   /** The secret is in the answer once and nowhere else: only its hash is stored. */
-  async function create(input: CreateTokenInput): Promise<TokenSummary & { token: string }> {
+  async function create(
+    input: CreateTokenInput,
+    actor: AuditActor = SYSTEM_ACTOR,
+  ): Promise<TokenSummary & { token: string }> {
     if (input.expiresAt !== undefined && input.expiresAt <= nowSeconds()) {
       throw new CofferError("invalid", "expiresAt must lie in the future (epoch seconds).", {
         reason: "expiry_in_past",
@@ -67,13 +85,35 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
     const item = {
       tokenId,
       name: input.name,
+      namespace: input.namespace ?? DEFAULT_NAMESPACE,
       secretHash,
       scopes: [...new Set(input.scopes)],
       ...(input.keyNames ? { keyNames: [...new Set(input.keyNames)] } : {}),
       createdAt: nowSeconds(),
       ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
     };
-    await guard(db.entities.token.create(item).go());
+    const head = await writeAudited(
+      db,
+      {
+        chain: TOKENS_CHAIN,
+        action: "token.create",
+        subject: tokenId,
+        details: {
+          name: item.name,
+          scopes: item.scopes.join(","),
+          keyNames: item.keyNames?.join(",") ?? null,
+          expiresAt: item.expiresAt ?? null,
+        },
+        actor,
+        at: clock.now(),
+      },
+      ({ token: tokens }) => [tokens.create(item).commit()],
+      () =>
+        new CofferError("conflict", "A token with this id already exists. Retry.", {
+          reason: "token_exists",
+        }),
+    );
+    onAuditAppended?.(head);
     return { ...summarize(item as TokenItem), token };
   }
 
@@ -93,16 +133,31 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
     return { tokens: page.data.map(summarize), cursor: page.cursor };
   }
 
-  async function revoke({ tokenId }: RevokeTokenInput): Promise<TokenSummary> {
+  async function revoke(
+    { tokenId }: RevokeTokenInput,
+    actor: AuditActor = SYSTEM_ACTOR,
+  ): Promise<TokenSummary> {
     verified.delete(tokenId);
     const { data } = await guard(db.entities.token.get({ tokenId }).go({ consistent: true }));
     if (!data) throw new CofferError("not_found", "No token has that id.", { reason: "token_not_found" });
     if (data.revokedAt !== undefined) return summarize(data);
     const revokedAt = nowSeconds();
-    await guard(
-      db.entities.token.patch({ tokenId }).set({ revokedAt }).go(),
-      "The token changed while it was being revoked. Retry.",
+    const head = await writeAudited(
+      db,
+      { chain: TOKENS_CHAIN, action: "token.revoke", subject: tokenId, details: {}, actor, at: clock.now() },
+      ({ token: tokens }) => [
+        tokens
+          .patch({ tokenId })
+          .set({ revokedAt })
+          .where((attr, op) => op.notExists(attr.revokedAt))
+          .commit(),
+      ],
+      () =>
+        new CofferError("conflict", "The token changed while it was being revoked. Retry.", {
+          reason: "token_changed",
+        }),
     );
+    onAuditAppended?.(head);
     return summarize({ ...data, revokedAt });
   }
 
@@ -125,6 +180,7 @@ export function createTokenService({ db, clock, cacheMs = 1_000 }: TokenServiceD
     if (!verified.has(item.tokenId)) verified.set(item.tokenId, item);
     return {
       tokenId: item.tokenId,
+      namespace: item.namespace ?? DEFAULT_NAMESPACE,
       scopes: item.scopes as Scope[],
       ...(item.keyNames ? { keyNames: item.keyNames } : {}),
     };

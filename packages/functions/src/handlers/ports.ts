@@ -1,5 +1,6 @@
 import { Resource } from "sst";
 import { sdkTimeouts } from "@coffer/core/aws-client";
+import { createS3BinObjects, createS3Client } from "@coffer/core/bin-objects";
 import { systemClock } from "@coffer/core/clock";
 import { createDynamoClient } from "@coffer/core/db";
 import { createAwsKms, createKmsClient } from "@coffer/core/kms";
@@ -31,5 +32,13 @@ export function portsFromEnvironment(fn: FunctionName = "api"): Ports {
     version: packageJson.version,
     keyIds: Resource[linkNames.keys].keys,
     sealKeyId: Resource[linkNames.keys].seal,
+    binObjects: createS3BinObjects({
+      // Locally the stack points this at its S3-compatible server, as it does KMS and DynamoDB.
+      client: createS3Client({
+        timeouts,
+        ...(process.env.AWS_ENDPOINT_URL_S3 ? { endpoint: process.env.AWS_ENDPOINT_URL_S3 } : {}),
+      }),
+      bucket: Resource[linkNames.binObjects].name,
+    }),
   };
 }

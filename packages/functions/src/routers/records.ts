@@ -1,4 +1,4 @@
-import { PutRecordInput, PutSealedInput, RecordIdInput } from "@coffer/core/records";
+import { ListRecordsInput, PutRecordInput, PutSealedInput, RecordIdInput } from "@coffer/core/records";
 import { scoped } from "../trpc";
 
 export const recordsProcedures = {
@@ -12,6 +12,9 @@ export const recordsProcedures = {
   get: scoped("decrypt")
     .input(RecordIdInput)
     .query(({ ctx, input }) => ctx.services.records.get(input, ctx.caller)),
+  list: scoped("decrypt")
+    .input(ListRecordsInput)
+    .query(({ ctx, input }) => ctx.services.records.list(input, ctx.caller)),
   delete: scoped("encrypt")
     .input(RecordIdInput)
     .mutation(({ ctx, input }) => ctx.services.records.delete(input, ctx.caller)),

@@ -1,7 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { findFreePort } from "../net";
 
@@ -27,6 +29,33 @@ function jarFolder(): string {
   return join(lib, release);
 }
 
+const LAUNCHER = "LoopbackDynamoDbLocal";
+const launcherSource = join(dirname(fileURLToPath(import.meta.url)), `${LAUNCHER}.java`);
+
+/**
+ * The folder holding the compiled loopback launcher (LoopbackDynamoDbLocal.java), compiled on first
+ * use into node_modules/.cache (owned by this checkout, unlike a shared /tmp where another user
+ * could plant a class) and kept while the source and the jar stay the same.
+ */
+function loopbackLauncher(folder: string): string {
+  const source = readFileSync(launcherSource);
+  const digest = createHash("sha256").update(source).update(folder).digest("hex").slice(0, 16);
+  const cache = join(folder, "..", "..", "..", ".cache", "coffer-dynamodb-local", digest);
+  if (existsSync(join(cache, `${LAUNCHER}.class`))) return cache;
+  const building = `${cache}.${process.pid}`;
+  mkdirSync(building, { recursive: true, mode: 0o700 });
+  execFileSync("javac", ["-d", building, "-cp", classPath(folder), launcherSource], { stdio: "pipe" });
+  try {
+    renameSync(building, cache);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another process finished first
+  }
+  return cache;
+}
+
+const classPath = (folder: string, ...more: string[]) =>
+  [...more, join(folder, "DynamoDBLocal.jar"), join(folder, "DynamoDBLocal_lib", "*")].join(delimiter);
+
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await findFreePort());
   const folder = jarFolder();
@@ -37,8 +66,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     "java",
     [
       `-Djava.library.path=${join(folder, "DynamoDBLocal_lib")}`,
-      "-jar",
-      join(folder, "DynamoDBLocal.jar"),
+      "-cp",
+      classPath(folder, loopbackLauncher(folder)),
+      LAUNCHER,
       "-port",
       String(port),
       "-disableTelemetry",

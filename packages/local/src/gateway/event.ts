@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { proxyPathOf, routeKeyOf } from "@coffer/functions/routes";
 
 // API Gateway HTTP APIs pass these bodies as text and base64-encode every other one.
 const TEXT_TYPES = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
@@ -10,8 +9,10 @@ export interface EventInput {
   request: IncomingMessage;
   url: URL;
   body: Buffer;
-  /** The route key's path, e.g. "/api", served as `ANY /api/{proxy+}`. */
-  routePath: string;
+  /** The route that matched: `ANY /api/{proxy+}` or a REST route such as `GET /v1/records/{recordId}`. */
+  routeKey: string;
+  /** What the route's `{name}` parameters captured (`proxy` for a function's prefix). */
+  pathParameters: Record<string, string>;
   sourceIp: string;
 }
 
@@ -20,7 +21,8 @@ export function toApiGatewayEvent({
   request,
   url,
   body,
-  routePath,
+  routeKey,
+  pathParameters,
   sourceIp,
 }: EventInput): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -37,7 +39,6 @@ export function toApiGatewayEvent({
       name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   }
   const method = request.method ?? "GET";
-  const routeKey = routeKeyOf({ path: routePath });
   return {
     version: "2.0",
     routeKey,
@@ -46,7 +47,7 @@ export function toApiGatewayEvent({
     ...(cookies?.length ? { cookies } : {}),
     headers,
     ...(url.search ? { queryStringParameters } : {}),
-    pathParameters: { proxy: decodeURIComponent(proxyPathOf({ path: routePath }, url.pathname) ?? "") },
+    pathParameters,
     requestContext: {
       accountId: "000000000000",
       apiId: "local",

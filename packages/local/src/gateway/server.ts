@@ -5,7 +5,14 @@ import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { limits } from "@coffer/core/config";
 import { withTimeout } from "@coffer/core/timeout";
-import { corsPolicy, type FunctionRoute, functionRoutes, proxyPathOf } from "@coffer/functions/routes";
+import { matchRestPath, restEndpoints } from "@coffer/functions/rest-routes";
+import {
+  corsPolicy,
+  type FunctionRoute,
+  functionRoutes,
+  proxyPathOf,
+  routeKeyOf,
+} from "@coffer/functions/routes";
 import { lambdaContext, toApiGatewayEvent } from "./event";
 
 type LambdaHandler = (
@@ -109,8 +116,9 @@ async function serve(
     response.writeHead(204).end();
     return;
   }
-  const target = routes.find(({ route }) => proxyPathOf(route, url.pathname) !== undefined);
-  if (!target) return send(response, 404, { message: "Not Found" });
+  const matched = matchRoute(routes, request.method ?? "GET", url.pathname);
+  if (!matched) return send(response, 404, { message: "Not Found" });
+  const { target, routeKey, pathParameters } = matched;
 
   const body = await readBody(request, limits.maxRequestBodyBytes);
   if (!body) return send(response, 413, { message: "Request Entity Too Large" });
@@ -125,7 +133,8 @@ async function serve(
     request,
     url,
     body,
-    routePath: target.route.path,
+    routeKey,
+    pathParameters,
     sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
   });
   const timeoutMs = target.route.timeoutSeconds * 1000;
@@ -159,6 +168,36 @@ async function serve(
   for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, String(value));
   if (result.cookies?.length) response.setHeader("set-cookie", result.cookies);
   response.writeHead(result.statusCode ?? 200).end(payload);
+}
+
+/**
+ * What API Gateway does: a REST route (`GET /v1/records/{recordId}`) when method and path match
+ * one, literal paths before parameters, else the function whose prefix holds the path
+ * (`ANY /api/{proxy+}`). REST routes go to the function the route table names for the procedure.
+ */
+function matchRoute(routes: LoadedRoute[], method: string, pathname: string) {
+  const rest = restEndpoints()
+    .filter((endpoint) => endpoint.method === method)
+    .sort((a, b) => a.path.split("{").length - b.path.split("{").length);
+  for (const endpoint of rest) {
+    const pathParameters = matchRestPath(endpoint.path, pathname);
+    const target = routes.find(({ name }) => name === endpoint.fn);
+    if (pathParameters && target) return { target, routeKey: endpoint.routeKey, pathParameters };
+  }
+  for (const target of routes) {
+    const proxy = proxyPathOf(target.route, pathname);
+    if (proxy === undefined) continue;
+    try {
+      return {
+        target,
+        routeKey: routeKeyOf(target.route),
+        pathParameters: { proxy: decodeURIComponent(proxy) },
+      };
+    } catch {
+      return undefined; // a malformed %-escape
+    }
+  }
+  return undefined;
 }
 
 function setCorsHeaders(response: ServerResponse): void {

@@ -9,17 +9,35 @@
 //   POST   /__coffer/rotate         { "keyId": "<any id form>" }: an automatic rotation now
 //   POST   /__coffer/clock          { "advanceMs": <ms> }: moves the emulator's clock forward
 //   POST   /__coffer/reset          drops every key, alias, fault and count
+//
+// Only the emulator's owner may use them (issue 13): every control request must carry the per-run
+// secret in `X-Coffer-Control` (printed by `npm run local` and `npm run kms`, on the handle for
+// tests) and name the emulator itself in `Host`. A web page cannot send a custom header without a
+// CORS preflight, which is refused here, and a DNS-rebinding page sends its own host name.
+import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { KmsError, kmsError } from "./errors";
 import { checkFaultRule, type FaultRule } from "./fault-rule";
 import { requiredString } from "./input";
 import { parseBody, sendError, sendJson, toKmsError } from "./protocol";
 import { CONTROL_PREFIX } from "./server";
 
+export const CONTROL_SECRET_HEADER = "x-coffer-control";
+
 export interface EmulatorControls {
+  /** The per-run secret a control request must carry in X-Coffer-Control. */
+  secret: string;
+  /** The Host header values that name this emulator ("127.0.0.1:4599", "localhost:4599"). */
+  ownHosts(): string[];
   state(): object;
   requestCounts(): Record<string, number>;
   resetCounts(): void;
+  /**
+   * `connection` is the socket the control request came on: a refuse rule drops every connection
+   * but lets that one carry the answer before it closes.
+   */
+  addFault(rule: FaultRule, connection: Socket): string;
   faults: { add(rule: FaultRule): string; remove(id: string): void; clear(): void; list(): object[] };
   rotate(keyId: string): { keyId: string; keyMaterialId: string };
   advanceClock(ms: number): void;
@@ -31,6 +49,17 @@ export function createControlHandler(controls: EmulatorControls) {
     const route = `${request.method} ${new URL(request.url ?? "/", "http://emulator").pathname.slice(CONTROL_PREFIX.length)}`;
     const body = () => parseBody(bodyBytes);
     const ok = (result: object = {}) => sendJson(response, 200, result, requestId);
+    if (!isOwner(request, controls)) {
+      return sendError(
+        response,
+        new KmsError(
+          "AccessDeniedException",
+          "Control routes need this run's X-Coffer-Control secret and the emulator's own Host.",
+          403,
+        ),
+        requestId,
+      );
+    }
     try {
       const faultId = /^DELETE faults\/(.+)$/.exec(route)?.[1];
       if (faultId !== undefined) return ok(void controls.faults.remove(decodeURIComponent(faultId)));
@@ -43,8 +72,11 @@ export function createControlHandler(controls: EmulatorControls) {
           return ok(void controls.resetCounts());
         case "GET faults":
           return ok({ faults: controls.faults.list() });
-        case "POST faults":
-          return ok({ id: controls.faults.add(readFaultRule(body())) });
+        case "POST faults": {
+          const rule = readFaultRule(body());
+          response.setHeader("connection", "close"); // a refuse rule closes the port after this answer
+          return ok({ id: controls.addFault(rule, request.socket) });
+        }
         case "DELETE faults":
           return ok(void controls.faults.clear());
         case "POST rotate":
@@ -64,6 +96,14 @@ export function createControlHandler(controls: EmulatorControls) {
       sendError(response, toKmsError(error), requestId);
     }
   };
+}
+
+function isOwner(request: IncomingMessage, controls: EmulatorControls): boolean {
+  const sent = request.headers[CONTROL_SECRET_HEADER];
+  if (typeof sent !== "string") return false;
+  const [given, expected] = [Buffer.from(sent), Buffer.from(controls.secret)];
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  return controls.ownHosts().includes((request.headers.host ?? "").toLowerCase());
 }
 
 // The rule check explains itself in a plain Error; over HTTP that is a ValidationException.

@@ -1,6 +1,8 @@
 // startKmsEmulator: builds the state, the fault rules, the counters and the HTTP server, and hands
 // back the handle that tests, benchmarks and `npm run local` use.
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
+import type { Socket } from "node:net";
 import { createControlHandler, type EmulatorControls } from "./control";
 import { createFaults } from "./faults";
 import type { FaultRule } from "./fault-rule";
@@ -29,12 +31,16 @@ export interface KmsEmulatorOptions {
   clock?: { now(): number };
   /** Makes key ids, key material and IVs deterministic (not RSA key pairs). Tests only. */
   seed?: string;
+  /** The X-Coffer-Control secret of the control routes; default: 32 random bytes, new every run. */
+  controlSecret?: string;
 }
 
 export interface KmsEmulator {
   /** http://127.0.0.1:<port>, for `new KMSClient({ endpoint })`. */
   url: string;
   port: number;
+  /** What /__coffer/* requests must send in X-Coffer-Control. */
+  controlSecret: string;
   close(): Promise<void>;
   /** Requests per operation since start or resetCounts(), e.g. { GenerateDataKey: 3 }. */
   requestCounts(): Record<string, number>;
@@ -79,14 +85,27 @@ export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promis
   };
 
   let listener: Awaited<ReturnType<typeof listen>> | undefined;
+  let answering: Socket | undefined; // the control request adding a rule, spared by a pause
   const faults = createFaults({
     random,
     now,
     resolveKeyId: store.findKeyId,
-    onRefusingChange: (isRefusing) => (isRefusing ? listener?.pause() : listener?.resume()),
+    onRefusingChange: (isRefusing) => (isRefusing ? listener?.pause(answering) : listener?.resume()),
   });
+  const controlSecret = options.controlSecret ?? randomBytes(32).toString("base64url");
 
   const controls: EmulatorControls = {
+    secret: controlSecret,
+    ownHosts: () =>
+      listener ? [`127.0.0.1:${listener.port}`, `localhost:${listener.port}`, `[::1]:${listener.port}`] : [],
+    addFault(rule, connection) {
+      answering = connection;
+      try {
+        return faults.add(rule);
+      } finally {
+        answering = undefined;
+      }
+    },
     state: () => describeState(store, requestLog.counts(), faults.list()),
     requestCounts: requestLog.counts,
     resetCounts: requestLog.reset,
@@ -136,6 +155,7 @@ export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promis
   return {
     url: `http://${hostInUrl}:${port}`,
     port,
+    controlSecret,
     async close() {
       closing.abort();
       const open = listener;

@@ -8,8 +8,11 @@ export interface Listener {
   port: number;
   /** The bound IP address (a host name is resolved once, so reopening needs no lookup). */
   address: string;
-  /** Stops accepting connections and drops the open ones, keep-alive ones included. */
-  pause(): void;
+  /**
+   * Stops accepting connections and drops the open ones, keep-alive ones included, except `spare`
+   * (the control request that asked for it), which closes once it has been answered.
+   */
+  pause(spare?: Socket): void;
   resume(): void;
   close(): Promise<void>;
 }
@@ -35,14 +38,14 @@ export async function listen(
   });
   const bound = tcp.address() as AddressInfo;
 
-  const dropConnections = () => {
-    for (const socket of sockets) socket.destroy();
+  const dropConnections = (spare?: Socket) => {
+    for (const socket of sockets) if (socket !== spare) socket.destroy();
   };
-  const stop = () =>
+  const stop = (spare?: Socket) =>
     new Promise<void>((resolve) => {
       const closing = tcp;
       tcp = undefined;
-      dropConnections();
+      dropConnections(spare);
       if (closing) closing.close(() => resolve());
       else resolve();
     });
@@ -50,7 +53,7 @@ export async function listen(
   return {
     port: bound.port,
     address: bound.address,
-    pause: () => void stop(),
+    pause: (spare) => void stop(spare),
     resume() {
       if (tcp) return;
       tcp = createServer(accept);
@@ -60,6 +63,6 @@ export async function listen(
       });
       tcp.listen(bound.port, bound.address);
     },
-    close: stop,
+    close: () => stop(),
   };
 }

@@ -47,7 +47,11 @@ describe("npm run kms", { timeout: 120_000 }, () => {
     const port = await findFreePort();
     const statePath = join(folder, "kms-state.json");
     const first = await startMain(["--port", String(port), "--state", statePath]);
-    expect(first.firstLine).toBe(`KMS emulator listening on http://127.0.0.1:${port}\n`);
+    expect(first.firstLine).toMatch(
+      new RegExp(
+        `^KMS emulator listening on http://127\\.0\\.0\\.1:${port} \\(control routes: header X-Coffer-Control: [\\w-]{43}\\)\n$`,
+      ),
+    );
 
     const client = createClient(`http://127.0.0.1:${port}`);
     const key = await createKey(client);
@@ -67,7 +71,9 @@ describe("npm run kms", { timeout: 120_000 }, () => {
 
   test("without --state it says nothing more and keeps nothing", async () => {
     const started = await startMain(["--port", "0"]);
-    expect(started.firstLine).toMatch(/^KMS emulator listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(started.firstLine).toMatch(
+      /^KMS emulator listening on http:\/\/127\.0\.0\.1:\d+ \(control routes: /,
+    );
     started.child.kill("SIGTERM");
     expect(await started.exited).toBe(0);
     expect(started.stderr()).toBe("");

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     ...(values.host ? { host: values.host } : {}),
     ...(values.state ? { statePath: values.state } : {}),
   });
-  process.stdout.write(`KMS emulator listening on ${emulator.url}\n`);
+  process.stdout.write(
+    `KMS emulator listening on ${emulator.url} (control routes: header X-Coffer-Control: ${emulator.controlSecret})\n`,
+  );
   if (values.state)
     process.stderr.write(
       `KMS state, raw key material included, is kept in ${values.state}: keep it out of git.\n`,

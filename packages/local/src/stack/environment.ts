@@ -7,24 +7,31 @@ import { linkNames } from "@coffer/functions/links";
 export interface LocalLinks {
   stage: string;
   tableName: string;
+  bucketName: string;
   keyArns: Record<string, string>;
   sealArn: string;
 }
 
+/** Static credentials for every local part: the emulators accept them, and nothing real does. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+
 export const localAwsEnvironment = (endpoints: {
   kms: string;
   dynamodb: string;
+  s3: string;
 }): Record<string, string> => ({
   AWS_REGION: "us-east-1",
-  AWS_ACCESS_KEY_ID: "local",
-  AWS_SECRET_ACCESS_KEY: "local",
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   AWS_ENDPOINT_URL_KMS: endpoints.kms,
   AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+  AWS_ENDPOINT_URL_S3: endpoints.s3,
 });
 
 export function sstLinkEnvironment({
   stage,
   tableName,
+  bucketName,
   keyArns,
   sealArn,
 }: LocalLinks): Record<string, string> {
@@ -36,5 +43,6 @@ export function sstLinkEnvironment({
       keys: keyArns,
       seal: sealArn,
     }),
+    [`SST_RESOURCE_${linkNames.binObjects}`]: JSON.stringify({ type: "sst.aws.Bucket", name: bucketName }),
   };
 }

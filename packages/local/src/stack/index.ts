@@ -7,7 +7,9 @@ import { type DynamoDbLocal, startDynamoDbLocal } from "../dynamodb";
 import { type Gateway, type GatewayOptions, startGateway } from "../gateway";
 import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../kms";
 import { repoRoot } from "../repo-root";
-import { localAwsEnvironment, sstLinkEnvironment } from "./environment";
+import { type LocalS3, startLocalS3 } from "../s3";
+import { LOCAL_CREDENTIALS, localAwsEnvironment, sstLinkEnvironment } from "./environment";
+import { startMaintenanceTimer } from "./maintenance";
 
 export interface LocalStackOptions {
   stage?: string;
@@ -16,10 +18,12 @@ export interface LocalStackOptions {
   /** Use this running DynamoDB Local (the test run's) instead of starting one. */
   dynamoEndpoint?: string;
   tableName?: string;
-  ports?: { kms?: number; dynamodb?: number; gateway?: number };
+  ports?: { kms?: number; dynamodb?: number; gateway?: number; s3?: number };
   onRequest?: GatewayOptions["onRequest"];
   /** More variables for the functions' environment (e.g. COFFER_TIME_BUDGET_MS). */
   environment?: Record<string, string>;
+  /** Run the scheduled key maintenance every this many ms (0: never, the default in tests). */
+  maintenanceIntervalMs?: number;
   /** More functions for the gateway to serve beside the route table's (the benchmark's echo). */
   extraFunctions?: GatewayOptions["functions"];
 }
@@ -31,6 +35,8 @@ export interface LocalStack {
   dynamoEndpoint: string;
   /** Present when the stack started its own DynamoDB Local (not when given an endpoint). */
   dynamoDbLocal: DynamoDbLocal | undefined;
+  /** The S3-compatible server with the bucket for large bin contents. */
+  s3: LocalS3;
   gateway: Gateway;
   keyArns: Record<string, string>;
   /** The RSA seal key's ARN (sealed input). */
@@ -38,7 +44,10 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The KMS emulator, DynamoDB Local with the table, and the gateway serving the route table. */
+/**
+ * The KMS emulator, DynamoDB Local with the table, an S3-compatible server with the bins bucket,
+ * and the gateway serving the route table.
+ */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const stage = options.stage ?? "local";
   const tableName = options.tableName ?? `coffer-${stage}`;
@@ -63,8 +72,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
 
+    const s3 = await startLocalS3({
+      ...(options.ports?.s3 ? { port: options.ports.s3 } : {}),
+      ...(options.stateDir ? { directory: join(options.stateDir, "s3") } : {}),
+      bucket: `coffer-${stage}-bin-objects`,
+      accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+      secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+    });
+    stoppers.push(() => s3.close());
+
     // The SDK clients below and the handlers read the same credentials and endpoints.
-    const awsEnvironment = localAwsEnvironment({ kms: kms.url, dynamodb: dynamoEndpoint });
+    const awsEnvironment = localAwsEnvironment({ kms: kms.url, dynamodb: dynamoEndpoint, s3: s3.url });
     Object.assign(process.env, awsEnvironment);
 
     // Setting up is not a Lambda request: a patient budget, for DynamoDB Local on a busy machine.
@@ -84,7 +102,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: options.ports?.gateway ?? 0,
       environment: {
         ...awsEnvironment,
-        ...sstLinkEnvironment({ stage, tableName, keyArns, sealArn: provisioned.seal.arn }),
+        ...sstLinkEnvironment({
+          stage,
+          tableName,
+          bucketName: s3.bucket,
+          keyArns,
+          sealArn: provisioned.seal.arn,
+        }),
         ...options.environment,
       },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
@@ -92,8 +116,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => gateway.close());
 
+    if (options.maintenanceIntervalMs) {
+      const maintenance = startMaintenanceTimer({
+        root: repoRoot,
+        intervalMs: options.maintenanceIntervalMs,
+      });
+      stoppers.push(() => maintenance.stop());
+    }
+
     const sealArn = provisioned.seal.arn;
-    return { stage, tableName, kms, dynamoEndpoint, dynamoDbLocal: dynamo, gateway, keyArns, sealArn, stop };
+    return {
+      stage,
+      tableName,
+      kms,
+      dynamoEndpoint,
+      dynamoDbLocal: dynamo,
+      s3,
+      gateway,
+      keyArns,
+      sealArn,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

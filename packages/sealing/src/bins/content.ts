@@ -8,7 +8,7 @@ import type { ContentKey } from "./derive";
 
 export const BIN_IV_BYTES = 12;
 
-const aadFor = (binId: string, version: number) => utf8(`coffer/bin/v1/aad\0${binId}\0${version}`);
+const aadFor = (binId: string, version: number) => utf8(`coffer/bin/v2/aad\0${binId}\0${version}`);
 
 export async function encryptBinContent(input: {
   contentKey: ContentKey;

@@ -4,13 +4,16 @@ export { fromBase64url, randomBytes, toBase64url } from "../bytes";
 export { BIN_IV_BYTES, decryptBinContent, encryptBinContent } from "./content";
 export {
   BIN_KEY_BYTES,
+  type BinSecrets,
+  BROWSER_SECRET_BYTES,
   type ContentKey,
   deriveManageCommitment,
   derivePassphraseKey,
   deriveReadSecrets,
+  hashProof,
   PASSPHRASE_ITERATIONS,
   PASSPHRASE_SALT_BYTES,
   type ReadSecrets,
 } from "./derive";
 export { type BinPayload, decodeBinPayload, encodeBinPayload } from "./payload";
-export { openBin, type SealedBin, sealBin, unlockBin } from "./seal";
+export { newBrowserSecret, openBin, type SealedBin, sealBin, unlockBin } from "./seal";

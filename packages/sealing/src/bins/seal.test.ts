@@ -1,9 +1,11 @@
 import { expect, test } from "vitest";
 import { fromBase64url, randomBytes, toBase64url } from "../bytes";
 import { deriveManageCommitment } from "./derive";
-import { openBin, sealBin, unlockBin } from "./seal";
+import { hashProof } from "./derive";
+import { newBrowserSecret, openBin, sealBin, unlockBin } from "./seal";
 
 const key = randomBytes(32);
+const secrets = { kmsKey: key, browserSecret: newBrowserSecret() };
 
 test("text and files round-trip, and a file's name and type are inside the ciphertext", async () => {
   const file = {
@@ -13,20 +15,20 @@ test("text and files round-trip, and a file's name and type are inside the ciphe
     bytes: randomBytes(4096),
   };
   for (const payload of [{ kind: "text" as const, text: "tëxt ✓ with\nnewlines" }, file]) {
-    const sealed = await sealBin({ key, binId: "b1", version: 1, payload });
+    const sealed = await sealBin({ secrets, binId: "b1", version: 1, payload });
     expect(Buffer.from(sealed.ciphertext).includes(Buffer.from("secret-plans"))).toBe(false);
-    const { contentKey } = await unlockBin({ key, binId: "b1" });
+    const { contentKey } = await unlockBin({ secrets, binId: "b1" });
     expect(await openBin({ contentKey, binId: "b1", version: 1, ...sealed })).toEqual(payload);
   }
 });
 
 test("the AAD binds the bin id and the version", async () => {
-  const sealed = await sealBin({ key, binId: "b1", version: 2, payload: { kind: "text", text: "v2" } });
-  const { contentKey } = await unlockBin({ key, binId: "b1" });
+  const sealed = await sealBin({ secrets, binId: "b1", version: 2, payload: { kind: "text", text: "v2" } });
+  const { contentKey } = await unlockBin({ secrets, binId: "b1" });
   await expect(openBin({ contentKey, binId: "b1", version: 1, ...sealed })).rejects.toMatchObject({
     reason: "bin_content_unreadable",
   });
-  const other = await unlockBin({ key, binId: "b2" });
+  const other = await unlockBin({ secrets, binId: "b2" });
   await expect(
     openBin({ contentKey: other.contentKey, binId: "b2", version: 2, ...sealed }),
   ).rejects.toMatchObject({ reason: "bin_content_unreadable" });
@@ -34,7 +36,7 @@ test("the AAD binds the bin id and the version", async () => {
 
 test("a passphrase-sealed bin opens only with the passphrase; the commitment ignores it", async () => {
   const sealed = await sealBin({
-    key,
+    secrets,
     binId: "b3",
     version: 1,
     payload: { kind: "text", text: "behind a passphrase" },
@@ -43,18 +45,20 @@ test("a passphrase-sealed bin opens only with the passphrase; the commitment ign
   expect(sealed.passphraseSalt).toHaveLength(16);
   expect(toBase64url(sealed.manageCommitment)).toBe(toBase64url(await deriveManageCommitment(key, "b3")));
   const right = await unlockBin({
-    key,
+    secrets,
     binId: "b3",
     passphrase: "hunter2",
     passphraseSalt: sealed.passphraseSalt,
   });
   expect(toBase64url(right.readProof)).toBe(toBase64url(sealed.readProof));
+  expect(toBase64url(await hashProof(right.readProof))).toBe(toBase64url(sealed.readProofHash));
+  expect(toBase64url(await hashProof(right.linkProof))).toBe(toBase64url(sealed.linkProofHash));
   expect(await openBin({ contentKey: right.contentKey, binId: "b3", version: 1, ...sealed })).toEqual({
     kind: "text",
     text: "behind a passphrase",
   });
   const wrong = await unlockBin({
-    key,
+    secrets,
     binId: "b3",
     passphrase: "hunter3",
     passphraseSalt: sealed.passphraseSalt,

@@ -7,6 +7,22 @@ export function messageOf(error: unknown): string {
   if (error instanceof TRPCClientError) {
     return error.data ? error.message : "Coffer could not be reached. Check your connection and try again.";
   }
-  if (error instanceof SealingError) return error.message;
+  if (error instanceof SealingError || error instanceof TransferError) return error.message;
   return "Something went wrong in this page. Reload it and try again.";
+}
+
+/** The API's fine-grained reason ("bin_gone", "bin_passphrase_wrong", …), if the error came from it. */
+export function reasonOf(error: unknown): string | undefined {
+  return error instanceof TRPCClientError
+    ? ((error.data as { reason?: string } | undefined)?.reason ?? undefined)
+    : undefined;
+}
+
+/** Refusals after which the secret cannot be had any more: the page switches to its "gone" state. */
+export const isGone = (error: unknown) =>
+  ["bin_gone", "bin_passphrase_limit"].includes(reasonOf(error) ?? "");
+
+/** An upload or download of a large secret's ciphertext that failed. */
+export class TransferError extends Error {
+  override readonly name = "TransferError";
 }

@@ -1,28 +1,43 @@
-import { BIN_KEY_BYTES, fromBase64url } from "@coffer/sealing/bins";
-import { BASE64URL } from "@coffer/sealing/bytes";
+import { BIN_KEY_BYTES, BROWSER_SECRET_BYTES, type BinSecrets, fromBase64url } from "@coffer/sealing/bins";
+import { BASE64URL, toBase64url } from "@coffer/sealing/bytes";
 
-// The two links a bin has. The key rides in the fragment, which browsers never send to a server.
-//   share:  /b/<binId>#<key>
-//   manage: /b/<binId>/manage#<key>.<wrappedKey>   (base64url has no ".", so it separates safely)
+// The two links a bin has (docs/bins.md). The secrets ride in the fragment, which browsers never
+// send to a server. base64url has no ".", so it separates the parts safely.
+//   share:  /b/<binId>#<kmsKey>.<browserSecret>
+//   manage: /b/<binId>/manage#<kmsKey>.<browserSecret>.<wrappedKey>
 
-export const shareLink = (origin: string, binId: string, key: string) => `${origin}/b/${binId}#${key}`;
+const shareFragment = (secrets: BinSecrets) =>
+  `${toBase64url(secrets.kmsKey)}.${toBase64url(secrets.browserSecret)}`;
 
-export const manageLink = (origin: string, binId: string, key: string, wrappedKey: string) =>
-  `${origin}/b/${binId}/manage#${key}.${wrappedKey}`;
+export const shareLink = (origin: string, binId: string, secrets: BinSecrets) =>
+  `${origin}/b/${binId}#${shareFragment(secrets)}`;
 
-/** The key from a share fragment, or undefined when the link was cut or mangled. */
-export function parseShareFragment(fragment: string): Uint8Array | undefined {
+export const manageLink = (origin: string, binId: string, secrets: BinSecrets, wrappedKey: string) =>
+  `${origin}/b/${binId}/manage#${shareFragment(secrets)}.${wrappedKey}`;
+
+function bytesOf(part: string | undefined, length: number): Uint8Array | undefined {
   try {
-    const key = fromBase64url(fragment);
-    return key.length === BIN_KEY_BYTES ? key : undefined;
+    const bytes = fromBase64url(part ?? "");
+    return bytes.length === length ? bytes : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function parseManageFragment(fragment: string): { key: Uint8Array; wrappedKey: string } | undefined {
-  const [keyPart = "", wrappedKey = "", ...rest] = fragment.split(".");
-  const key = parseShareFragment(keyPart);
-  if (!key || !wrappedKey || rest.length > 0 || !BASE64URL.test(wrappedKey)) return undefined;
-  return { key, wrappedKey };
+/** The secrets from a share fragment, or undefined when the link was cut or mangled. */
+export function parseShareFragment(fragment: string): BinSecrets | undefined {
+  const [kmsPart, browserPart, ...rest] = fragment.split(".");
+  const kmsKey = bytesOf(kmsPart, BIN_KEY_BYTES);
+  const browserSecret = bytesOf(browserPart, BROWSER_SECRET_BYTES);
+  return kmsKey && browserSecret && rest.length === 0 ? { kmsKey, browserSecret } : undefined;
+}
+
+export function parseManageFragment(
+  fragment: string,
+): { secrets: BinSecrets; wrappedKey: string } | undefined {
+  const cut = fragment.lastIndexOf(".");
+  const secrets = parseShareFragment(fragment.slice(0, Math.max(cut, 0)));
+  const wrappedKey = fragment.slice(cut + 1);
+  if (!secrets || cut < 0 || !wrappedKey || !BASE64URL.test(wrappedKey)) return undefined;
+  return { secrets, wrappedKey };
 }

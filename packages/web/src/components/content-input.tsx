@@ -1,15 +1,18 @@
 import { useId } from "react";
-import { type ContentDraft, describeSize, maxFileBytes } from "../bins/content";
+import { type ContentDraft, describeSize, maxFileBytes, sizeProblem } from "../bins/content";
 
 /** The secret itself: a text, or a file in its place. */
 export function ContentInput({
   draft,
   onChange,
   textLabel = "Secret",
+  maxFile = maxFileBytes,
 }: {
   draft: ContentDraft;
   onChange(draft: ContentDraft): void;
   textLabel?: string;
+  /** Where the content must travel inside one request (request links), less than a bin's file limit. */
+  maxFile?: number;
 }) {
   const id = useId();
   return (
@@ -29,7 +32,7 @@ export function ContentInput({
         autoComplete="off"
         spellCheck={false}
       />
-      <label htmlFor={`${id}-file`}>…or a file (at most {describeSize(maxFileBytes)})</label>
+      <label htmlFor={`${id}-file`}>…or a file (at most {describeSize(maxFile)})</label>
       <div className="row file-row">
         <input
           id={`${id}-file`}
@@ -43,6 +46,7 @@ export function ContentInput({
           </button>
         )}
       </div>
+      <SizeProblem draft={draft} maxFile={maxFile} />
     </>
   );
 }
@@ -53,11 +57,13 @@ export function PassphraseInput({
   onChange,
   label,
   testId,
+  autoComplete = "new-password",
 }: {
   value: string;
   onChange(value: string): void;
   label: string;
   testId: string;
+  autoComplete?: string;
 }) {
   const id = useId();
   return (
@@ -68,9 +74,19 @@ export function PassphraseInput({
         type="password"
         data-testid={testId}
         value={value}
-        autoComplete="new-password"
+        autoComplete={autoComplete}
         onChange={(event) => onChange(event.target.value)}
       />
     </>
+  );
+}
+
+/** Too big a text or file: said in red and announced, the same way for both. */
+function SizeProblem({ draft, maxFile }: { draft: ContentDraft; maxFile: number }) {
+  const problem = sizeProblem(draft, maxFile);
+  return (
+    <p className="error" role="alert" data-testid="size-problem" hidden={!problem}>
+      {problem}
+    </p>
   );
 }

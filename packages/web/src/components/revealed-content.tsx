@@ -15,25 +15,28 @@ export function RevealedContent({ payload }: { payload: BinPayload }) {
       </div>
     );
   }
-  return <RevealedFile name={payload.name} type={payload.type} bytes={payload.bytes} />;
+  return <RevealedFile name={payload.name} bytes={payload.bytes} />;
 }
 
-function RevealedFile({ name, type, bytes }: { name: string; type: string; bytes: Uint8Array }) {
-  // A blob: URL lives in this tab only. Made in the effect (not a memo) so that the effect's cleanup,
-  // which StrictMode runs once on mount, never leaves a revoked URL on the page.
+function RevealedFile({ name, bytes }: { name: string; bytes: Uint8Array }) {
+  // Always a download, never rendered here: the sender chose the type, and a text/html file opened
+  // from a blob: URL would run as this site. A blob: URL lives in this tab only. Made in the effect
+  // (not a memo) so that the cleanup, which StrictMode runs once on mount, never leaves a revoked URL.
   const [url, setUrl] = useState<string>();
   useEffect(() => {
-    const made = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+    const made = URL.createObjectURL(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }),
+    );
     setUrl(made);
     return () => URL.revokeObjectURL(made);
-  }, [bytes, type]);
+  }, [bytes]);
   if (!url) return null;
   return (
     <div className="revealed">
       <p data-testid="revealed-file">
         <strong>{name}</strong> <span className="muted">({describeSize(bytes.length)})</span>
       </p>
-      <a className="button" href={url} download={name} data-testid="download-file">
+      <a className="button" href={url} download={name || "secret.bin"} data-testid="download-file">
         Download the file
       </a>
     </div>

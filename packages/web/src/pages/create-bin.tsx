@@ -1,14 +1,16 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { fromBase64url } from "@coffer/sealing/bins";
+import { fromBase64url, newBrowserSecret } from "@coffer/sealing/bins";
 import { limits } from "@coffer/client";
 import { useTRPCClient } from "../api";
-import { type ContentDraft, draftProblem, emptyDraft } from "../bins/content";
+import { type ContentDraft, emptyDraft, isEmptyDraft, sizeProblem } from "../bins/content";
 import { ApiError } from "../components/api-error";
 import { manageLink, shareLink } from "../bins/links";
+import { uploadCiphertext } from "../bins/objects";
 import { sealDraft } from "../bins/seal";
 import { ContentInput, PassphraseInput } from "../components/content-input";
 import { LinkField } from "../components/copy-button";
+import { When } from "../components/when";
 
 const expiryChoices = [
   { seconds: 5 * 60, label: "5 minutes" },
@@ -22,50 +24,60 @@ interface CreateForm {
   draft: ContentDraft;
   expiresInSeconds: number;
   burnAfterRead: boolean;
-  maxReads: number;
+  /** As typed: the field may be empty or half-typed while the person edits it. */
+  maxReadsText: string;
   passphrase: string;
 }
 
-/** Issue a key, encrypt here, send only ciphertext and proofs; the links are the only copies of the key. */
+/** The reads the field allows, or undefined (with the reason shown) when it is not a whole number in range. */
+function parseMaxReads(text: string): number | undefined {
+  const value = Number(text.trim());
+  return /^\d+$/.test(text.trim()) && value >= 1 && value <= limits.maxBinReads ? value : undefined;
+}
+
+/**
+ * Issue a KMS key, add a secret of this browser's own, encrypt here, send only ciphertext and
+ * hashes of proofs: the links are the only copies of the secrets.
+ */
 export function CreateBinPage() {
   const client = useTRPCClient();
   const [form, setForm] = useState<CreateForm>({
     draft: emptyDraft,
     expiresInSeconds: limits.defaultBinExpirySeconds,
     burnAfterRead: true,
-    maxReads: 1,
+    maxReadsText: "3",
     passphrase: "",
   });
-  const problem = draftProblem(form.draft);
+  const maxReads = form.burnAfterRead ? 1 : parseMaxReads(form.maxReadsText);
+  const blocked = isEmptyDraft(form.draft) || !!sizeProblem(form.draft) || maxReads === undefined;
 
   const create = useMutation({
-    mutationFn: async (input: CreateForm) => {
+    mutationFn: async (input: CreateForm & { maxReads: number }) => {
       const issued = await client.bins.issueKey.mutate();
-      const key = fromBase64url(issued.key);
-      try {
-        const sealed = await sealDraft({
-          key,
-          binId: issued.binId,
-          version: 1,
-          draft: input.draft,
-          passphrase: input.passphrase,
-        });
-        const maxReads = input.burnAfterRead ? 1 : input.maxReads;
-        await client.bins.create.mutate({
-          binId: issued.binId,
-          wrappedKey: issued.wrappedKey,
-          ...sealed.wire,
-          manageCommitment: sealed.manageCommitment,
-          expiresInSeconds: input.expiresInSeconds,
-          maxReads,
-        });
-      } finally {
-        key.fill(0);
-      }
+      const secrets = { kmsKey: fromBase64url(issued.key), browserSecret: newBrowserSecret() };
+      const sealed = await sealDraft({
+        secrets,
+        binId: issued.binId,
+        version: 1,
+        draft: input.draft,
+        passphrase: input.passphrase,
+      });
+      const created = await client.bins.create.mutate({
+        binId: issued.binId,
+        wrappedKey: issued.wrappedKey,
+        ...sealed.wire,
+        manageCommitment: sealed.manageCommitment,
+        expiresInSeconds: input.expiresInSeconds,
+        maxReads: input.maxReads,
+      });
+      if (created.uploadUrl && sealed.ciphertext)
+        await uploadCiphertext(created.uploadUrl, sealed.ciphertext);
       const origin = window.location.origin;
       return {
-        share: shareLink(origin, issued.binId, issued.key),
-        manage: manageLink(origin, issued.binId, issued.key, issued.wrappedKey),
+        share: shareLink(origin, issued.binId, secrets),
+        manage: manageLink(origin, issued.binId, secrets, issued.wrappedKey),
+        expiresAt: created.expiresAt,
+        maxReads: input.maxReads,
       };
     },
   });
@@ -76,8 +88,11 @@ export function CreateBinPage() {
         <h2>Your secret is ready</h2>
         <p>
           Send the share link. It opens the secret{" "}
-          {form.burnAfterRead ? "once" : `up to ${form.maxReads} times`}; opening the page alone reveals
-          nothing.
+          {create.data.maxReads === 1 ? "once" : `up to ${create.data.maxReads} times`}; opening the page
+          alone reveals nothing.
+        </p>
+        <p data-testid="created-expiry">
+          It expires on <When epochSeconds={create.data.expiresAt} />.
         </p>
         <LinkField label="Share link" value={create.data.share} testId="share-link" />
         <p className="muted">
@@ -96,13 +111,14 @@ export function CreateBinPage() {
     <section className="card">
       <h2>Share a secret</h2>
       <p className="muted">
-        It is encrypted in this browser. Coffer stores only ciphertext; the key travels in the link and never
-        reaches the server.
+        It is encrypted in this browser. The link carries two keys after the “#”, which browsers never send:
+        one that Coffer’s KMS issued, and one that this browser made and Coffer never sees. Coffer stores only
+        ciphertext, so neither Coffer nor anyone who runs it can read the secret.
       </p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (!problem) create.mutate(form);
+          if (!blocked && maxReads !== undefined) create.mutate({ ...form, maxReads });
         }}
       >
         <ContentInput draft={form.draft} onChange={(draft) => set({ draft })} />
@@ -126,23 +142,26 @@ export function CreateBinPage() {
             <label htmlFor="max-reads">Reveals allowed</label>
             <input
               id="max-reads"
-              type="number"
+              type="text"
+              inputMode="numeric"
               data-testid="max-reads"
-              min={1}
-              max={limits.maxBinReads}
-              value={form.burnAfterRead ? 1 : form.maxReads}
+              value={form.burnAfterRead ? "1" : form.maxReadsText}
               disabled={form.burnAfterRead}
-              onChange={(event) =>
-                set({
-                  maxReads: Math.min(
-                    limits.maxBinReads,
-                    Math.max(1, Math.trunc(Number(event.target.value) || 1)),
-                  ),
-                })
-              }
+              aria-invalid={maxReads === undefined}
+              aria-describedby="max-reads-problem"
+              onChange={(event) => set({ maxReadsText: event.target.value })}
             />
           </div>
         </div>
+        <p
+          className="error"
+          role="alert"
+          id="max-reads-problem"
+          data-testid="max-reads-problem"
+          hidden={maxReads !== undefined}
+        >
+          Reveals allowed: type a whole number from 1 to {limits.maxBinReads}.
+        </p>
         <label className="check">
           <input
             type="checkbox"
@@ -160,10 +179,10 @@ export function CreateBinPage() {
         />
         <ApiError error={create.error} testId="create-error" />
         <p className="actions">
-          <button type="submit" data-testid="create-bin" disabled={create.isPending || !!problem}>
+          <button type="submit" data-testid="create-bin" disabled={create.isPending || blocked}>
             {create.isPending ? "Encrypting…" : "Create the secret link"}
           </button>
-          {problem && <span className={form.draft.file ? "error" : "muted"}>{problem}</span>}
+          {isEmptyDraft(form.draft) && <span className="muted">Type a secret or choose a file.</span>}
         </p>
       </form>
     </section>

@@ -1,31 +1,34 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { fromBase64url, openBin, toBase64url, unlockBin } from "@coffer/sealing/bins";
+import { type BinSecrets, fromBase64url, openBin, toBase64url, unlockBin } from "@coffer/sealing/bins";
 import { useTRPC, useTRPCClient } from "../api";
+import { isGone, messageOf } from "../bins/errors";
 import { parseShareFragment } from "../bins/links";
+import { downloadCiphertext } from "../bins/objects";
 import { ApiError } from "../components/api-error";
 import { BinFacts } from "../components/bin-facts";
-import { lookUpBin } from "../components/bin-lookup";
+import { GoneView, lookUpBin } from "../components/bin-lookup";
 import { PassphraseInput } from "../components/content-input";
 import { RevealedContent } from "../components/revealed-content";
+import { forgetFragment } from "../fragment";
 
 /**
  * Opening the link shows metadata only. Link scanners and previews fetch pages, so nothing is
- * spent until a person clicks Reveal, which sends the read proof (never the key).
+ * spent until a person clicks Reveal, which sends the proofs (never the secrets).
  */
 export function OpenBinPage({ binId, fragment }: { binId: string; fragment: string }) {
-  const key = parseShareFragment(fragment);
-  if (!key) {
+  const secrets = parseShareFragment(fragment);
+  if (!secrets) {
     return (
       <Card>
-        <p className="error" data-testid="bin-error">
-          This link is incomplete: the key after “#” is missing or damaged. Ask the sender to copy the whole
-          link again.
+        <p className="error" role="alert" data-testid="bin-error">
+          This link is incomplete: the part after “#” is missing or damaged. Open the link exactly as you
+          received it; if it still fails, ask the sender for it again.
         </p>
       </Card>
     );
   }
-  return <OpenBin binId={binId} binKey={key} />;
+  return <OpenBin binId={binId} secrets={secrets} />;
 }
 
 function Card({ children }: { children: ReactNode }) {
@@ -37,7 +40,7 @@ function Card({ children }: { children: ReactNode }) {
   );
 }
 
-function OpenBin({ binId, binKey }: { binId: string; binKey: Uint8Array }) {
+function OpenBin({ binId, secrets }: { binId: string; secrets: BinSecrets }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const [passphrase, setPassphrase] = useState("");
@@ -46,17 +49,36 @@ function OpenBin({ binId, binKey }: { binId: string; binKey: Uint8Array }) {
   const reveal = useMutation({
     mutationFn: async ({ salt }: { salt: string | null }) => {
       const passphraseSalt = salt ? fromBase64url(salt) : undefined;
-      const { contentKey, readProof } = await unlockBin({ key: binKey, binId, passphrase, passphraseSalt });
-      const revealed = await client.bins.reveal.mutate({ binId, readProof: toBase64url(readProof) });
+      const { contentKey, linkProof, readProof } = await unlockBin({
+        secrets,
+        binId,
+        passphrase,
+        passphraseSalt,
+      });
+      const revealed = await client.bins.reveal.mutate({
+        binId,
+        linkProof: toBase64url(linkProof),
+        readProof: toBase64url(readProof),
+      });
+      const ciphertext =
+        "downloadUrl" in revealed
+          ? await downloadCiphertext(revealed.downloadUrl).finally(() => {
+              // The last read of a large secret: its object goes now, not at the lifecycle backstop.
+              if (revealed.readsLeft === 0)
+                void client.bins.release.mutate({ binId, linkProof: toBase64url(linkProof) }).catch(() => {});
+            })
+          : fromBase64url(revealed.ciphertext);
       const payload = await openBin({
         contentKey,
         binId,
         version: revealed.version,
         iv: fromBase64url(revealed.iv),
-        ciphertext: fromBase64url(revealed.ciphertext),
+        ciphertext,
       });
       return { payload, readsLeft: revealed.readsLeft };
     },
+    // The secrets have done their job: they leave the address bar (and this history entry).
+    onSuccess: () => forgetFragment(),
   });
 
   if (reveal.data) {
@@ -65,9 +87,18 @@ function OpenBin({ binId, binKey }: { binId: string; binKey: Uint8Array }) {
         <RevealedContent payload={reveal.data.payload} />
         <p className="muted" data-testid="after-reveal">
           {reveal.data.readsLeft === 0
-            ? "That was the last reveal: Coffer has deleted it. Copy or save it now; reloading will not bring it back."
+            ? "That was the last reveal: Coffer has deleted the secret. Copy or save it now; reloading will not bring it back."
             : `It can be revealed ${reveal.data.readsLeft} more time${reveal.data.readsLeft === 1 ? "" : "s"}.`}
         </p>
+      </Card>
+    );
+  }
+  // Another reader took the last read, the secret expired, or too many wrong passphrases destroyed
+  // it: the page says so once, and offers nothing that would fail again.
+  if (reveal.error && isGone(reveal.error)) {
+    return (
+      <Card>
+        <GoneView message={messageOf(reveal.error)} />
       </Card>
     );
   }
@@ -89,6 +120,7 @@ function OpenBin({ binId, binKey }: { binId: string; binKey: Uint8Array }) {
             value={passphrase}
             onChange={setPassphrase}
             testId="reveal-passphrase"
+            autoComplete="off"
           />
         )}
         <ApiError error={reveal.error} testId="reveal-error" />

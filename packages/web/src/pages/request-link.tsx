@@ -4,7 +4,7 @@ import { seal } from "@coffer/client";
 import { encodeBinPayload } from "@coffer/sealing/bins";
 import { SealingError } from "@coffer/sealing/errors";
 import { useTRPC, useTRPCClient } from "../api";
-import { type ContentDraft, draftProblem, emptyDraft, payloadOf } from "../bins/content";
+import { type ContentDraft, draftProblem, emptyDraft, maxTextBytes, payloadOf } from "../bins/content";
 import { ApiError } from "../components/api-error";
 import { ContentInput } from "../components/content-input";
 
@@ -120,7 +120,7 @@ function RequestLink({ requestId, secret }: { requestId: string; secret: string 
           submit.mutate();
         }}
       >
-        <ContentInput draft={draft} onChange={setDraft} textLabel="Your secret" />
+        <ContentInput draft={draft} onChange={setDraft} textLabel="Your secret" maxFile={maxTextBytes} />
         <ApiError error={submit.error ?? publicKey.error} testId="submit-error" />
         <p className="actions">
           <button type="submit" data-testid="request-submit" disabled={submit.isPending || !publicKey.data}>

@@ -5,10 +5,10 @@
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { encodeContext, kmsContextFor, type EncryptionContext } from "../context";
+import { encodeContext, kmsContextForMode, type EncryptionContext } from "../context";
 import { deriveMessageKeys } from "../derive";
-import { sealEnvelope } from "../envelope";
-import { envelopeSize, parseEnvelope, TAG_BYTES, writeHeader } from "../format";
+import { sealWithDataKey } from "../envelope";
+import { ALGORITHM_ID, envelopeSize, modeOf, parseEnvelope, TAG_BYTES, writeHeader } from "../format";
 import { collidingCiphertext } from "./gcm-key-collision";
 import type { EnvelopeVector, VectorFile } from "./vector-file";
 
@@ -27,11 +27,14 @@ interface Recipe {
   plaintext: Buffer;
   salt: Buffer;
   iv: Buffer;
+  /** Derived mode; KMS mode (algorithm 1) when absent. */
+  derived?: true;
 }
 
 function built(recipe: Recipe): EnvelopeVector {
   const contextBytes = encodeContext(recipe.context);
-  const envelope = sealEnvelope({ ...recipe, contextBytes }, recipe);
+  const algorithmId = recipe.derived ? ALGORITHM_ID.derived : ALGORITHM_ID.kms;
+  const envelope = sealWithDataKey({ ...recipe, contextBytes, algorithmId }, recipe.iv);
   return {
     name: recipe.name,
     description: recipe.description,
@@ -39,13 +42,14 @@ function built(recipe: Recipe): EnvelopeVector {
     dataKey: hex(recipe.dataKey),
     context: recipe.context,
     envelope: hex(envelope),
+    ...(recipe.derived ? { algorithmId: ALGORITHM_ID.derived } : {}),
     keyName: recipe.keyName,
     keyVersion: recipe.keyVersion,
     wrappedKey: hex(recipe.wrappedKey),
     salt: hex(recipe.salt),
     iv: hex(recipe.iv),
     plaintext: hex(recipe.plaintext),
-    kmsContext: kmsContextFor(recipe.keyName, recipe.keyVersion, recipe.context),
+    kmsContext: kmsContextForMode(modeOf(algorithmId), recipe.keyName, recipe.keyVersion, recipe.context),
     contextBytes: hex(contextBytes),
     aad: hex(parseEnvelope(envelope).aad),
   };
@@ -83,12 +87,13 @@ function salamander(): { vector: EnvelopeVector; otherDataKey: Buffer } {
   const wrappedKey = bytes("salamander wrapped key", 84);
   const contextBytes = encodeContext({ tenant: "acme" });
   const payloadBytes = 48;
-  const keysA = deriveMessageKeys(dataKey, salt);
-  const keysB = deriveMessageKeys(otherDataKey, salt);
+  const keysA = deriveMessageKeys(dataKey, salt, ALGORITHM_ID.kms, contextBytes);
+  const keysB = deriveMessageKeys(otherDataKey, salt, ALGORITHM_ID.kms, contextBytes);
   const out = Buffer.alloc(
     envelopeSize(Buffer.byteLength(keyName), contextBytes.length, wrappedKey.length, payloadBytes),
   );
   const { aadEnd } = writeHeader(out, {
+    algorithmId: ALGORITHM_ID.kms,
     keyName: Buffer.from(keyName),
     keyVersion: 1,
     contextBytes,
@@ -194,6 +199,47 @@ export function makeVectors(): VectorFile {
     salt: bytes("short-text salt", 32),
     iv: bytes("short-text iv", 12),
   });
+  const derived = built({
+    name: "ok/derived-short-text",
+    description:
+      "Derived mode (algorithm 2): ok/short-text's inputs, but the data key is one per key version under Coffer's own KMS context, and the message keys come from HKDF over the SHA-256 of the canonical context.",
+    keyName: "default",
+    keyVersion: 1,
+    wrappedKey: bytes("derived wrapped key", 84),
+    dataKey: bytes("derived data key", 32),
+    context: { tenant: "acme", purpose: "invoice" },
+    plaintext: Buffer.from("Hello, Coffer!"),
+    salt: bytes("derived salt", 32),
+    iv: bytes("derived iv", 12),
+    derived: true,
+  });
+  const derivedOtherContext = built({
+    name: "ok/derived-same-data-key-other-context",
+    description:
+      "Derived mode: the same data key, salt and wrapped key as ok/derived-short-text under another context ({recordId: r-42}), so other message keys and another commitment.",
+    keyName: "default",
+    keyVersion: 1,
+    wrappedKey: bytes("derived wrapped key", 84),
+    dataKey: bytes("derived data key", 32),
+    context: { recordId: "r-42" },
+    plaintext: Buffer.from("Hello, Coffer!"),
+    salt: bytes("derived salt", 32),
+    iv: bytes("derived iv 2", 12),
+    derived: true,
+  });
+  const derivedEmpty = built({
+    name: "ok/derived-empty-context",
+    description: "Derived mode with the empty context (00 00) and an empty plaintext.",
+    keyName: "default",
+    keyVersion: 3,
+    wrappedKey: bytes("derived empty wrapped key", 184),
+    dataKey: bytes("derived data key", 32),
+    context: {},
+    plaintext: Buffer.alloc(0),
+    salt: bytes("derived empty salt", 32),
+    iv: bytes("derived empty iv", 12),
+    derived: true,
+  });
   const { vector: salamanderA, otherDataKey } = salamander();
   const headerEnd = parseEnvelope(Buffer.from(simple.envelope, "hex")).aad.length;
 
@@ -206,6 +252,9 @@ export function makeVectors(): VectorFile {
       unicode,
       multiBlock,
       rewrapped,
+      derived,
+      derivedOtherContext,
+      derivedEmpty,
       salamanderA,
       refused(
         "fail/salamander-under-key-b",
@@ -280,11 +329,54 @@ export function makeVectors(): VectorFile {
       refused(
         "fail/unknown-algorithm",
         "envelope_unknown_algorithm",
-        "ok/short-text with algorithm id 2.",
+        "ok/short-text with algorithm id 3 (ids 1 and 2 are defined).",
         simple,
         {
-          envelope: edited(simple, (e) => void (e[5] = 2)),
+          envelope: edited(simple, (e) => void (e[5] = 3)),
         },
+      ),
+      refused(
+        "fail/derived-other-context",
+        "context_mismatch",
+        "ok/derived-short-text opened with purpose=receipt: refused as in KMS mode, before any key is used.",
+        derived,
+        { context: { tenant: "acme", purpose: "receipt" } },
+      ),
+      refused(
+        "fail/derived-context-edited",
+        "commitment_mismatch",
+        "ok/derived-short-text with its header context edited to tenant=acmf, opened with that context: the context is in the key derivation, so the commitment no longer matches. (In KMS mode, KMS refuses the same edit.)",
+        derived,
+        {
+          envelope: edited(derived, (e) => void (e[parseEnvelope(e).aad.length - 1] = 0x66)),
+          context: { tenant: "acmf", purpose: "invoice" },
+        },
+      ),
+      refused(
+        "fail/derived-context-of-other-envelope",
+        "commitment_mismatch",
+        "ok/derived-same-data-key-other-context carrying the commitment of ok/derived-short-text (same data key and salt, other context): a commitment holds for one context only.",
+        derivedOtherContext,
+        {
+          envelope: edited(
+            derivedOtherContext,
+            (e) => void Buffer.from(derived.envelope, "hex").copy(e, 50, 50, 82),
+          ),
+        },
+      ),
+      refused(
+        "fail/kms-mode-read-as-derived",
+        "commitment_mismatch",
+        "ok/short-text with algorithm id 1 changed to 2: another HKDF label, so other keys. (In the service KMS refuses first: the data key is wrapped under another KMS context.)",
+        simple,
+        { envelope: edited(simple, (e) => void (e[5] = 2)) },
+      ),
+      refused(
+        "fail/derived-read-as-kms-mode",
+        "commitment_mismatch",
+        "ok/derived-short-text with algorithm id 2 changed to 1.",
+        derived,
+        { envelope: edited(derived, (e) => void (e[5] = 1)) },
       ),
       refused("fail/bad-magic", "envelope_malformed", 'ok/short-text starting "COFX".', simple, {
         envelope: edited(simple, (e) => void (e[3] = 0x58)),

@@ -14,6 +14,8 @@ export interface EnvelopeVector {
   context: EncryptionContext;
   envelope: string;
   // Only on vectors that are built (expect "ok"): sealing these gives `envelope` exactly.
+  /** 2 for derived mode; absent means 1 (KMS mode), as in every vector made before mode 2. */
+  algorithmId?: 2;
   keyName?: string;
   keyVersion?: number;
   wrappedKey?: string;

@@ -1,5 +1,6 @@
 // The wire protocol itself (raw requests, for what the SDK never sends), request ids, the HTTP
 // control surface, and the emulator's silence.
+import { request as httpRequest } from "node:http";
 import {
   CreateKeyCommand,
   DescribeKeyCommand,
@@ -156,7 +157,11 @@ describe("control surface", () => {
   const control = (method: string, path: string, body?: object) =>
     fetch(`${kms.emulator.url}/__coffer/${path}`, {
       method,
-      ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
+      headers: {
+        "x-coffer-control": kms.emulator.controlSecret,
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
     });
 
   test("faults can be added, listed and removed over HTTP", async () => {
@@ -213,9 +218,57 @@ describe("control surface", () => {
     const own = await startKmsEmulator();
     const client = createClient(own.url);
     await createKey(client);
-    await fetch(`${own.url}/__coffer/reset`, { method: "POST" });
+    await fetch(`${own.url}/__coffer/reset`, {
+      method: "POST",
+      headers: { "x-coffer-control": own.controlSecret },
+    });
     expect(own.snapshot().keys).toEqual([]);
     client.destroy();
+    await own.close();
+  });
+
+  test("a web page's cross-origin reset, a wrong secret and a foreign Host are refused, and nothing is lost (issue 13)", async () => {
+    const own = await startKmsEmulator();
+    const client = createClient(own.url);
+    await createKey(client);
+    const { port } = new URL(own.url);
+    const attempts: { headers: Record<string, string> }[] = [
+      // What a page can send without a preflight: text/plain, no custom header.
+      { headers: { "content-type": "text/plain", origin: "https://evil.example" } },
+      { headers: { "x-coffer-control": "guess" } },
+      { headers: { "x-coffer-control": own.controlSecret, host: `rebound.example:${port}` } },
+    ];
+    for (const { headers } of attempts) {
+      const answer = await rawHttp(own.url, "/__coffer/reset", "POST", headers);
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({ __type: "AccessDeniedException" });
+    }
+    const preflight = await rawHttp(own.url, "/__coffer/reset", "OPTIONS", {
+      origin: "https://evil.example",
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(own.snapshot().keys).toHaveLength(1);
+    client.destroy();
+    await own.close();
+  });
+
+  test("adding a refuse fault over HTTP answers, then refuses connections", async () => {
+    const own = await startKmsEmulator();
+    const added = await rawHttp(
+      own.url,
+      "/__coffer/faults",
+      "POST",
+      { "x-coffer-control": own.controlSecret },
+      JSON.stringify({ kind: "unavailable", mode: "refuse" }),
+    );
+    expect(added.status).toBe(200);
+    expect(JSON.parse(added.body)).toMatchObject({ id: expect.any(String) });
+    const refused = await rawHttp(own.url, "/__coffer/state", "GET", {
+      "x-coffer-control": own.controlSecret,
+    }).catch((error: NodeJS.ErrnoException) => error.code);
+    expect(refused).toBe("ECONNREFUSED");
+    own.faults.clear();
     await own.close();
   });
 });
@@ -244,3 +297,26 @@ describe("silence", () => {
     }
   });
 });
+
+/** A request with exactly these headers (fetch would not let a test set Host). */
+function rawHttp(
+  url: string,
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ hostname, port, path, method, headers, agent: false }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (text += chunk));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, body: text, headers: response.headers }),
+      );
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}

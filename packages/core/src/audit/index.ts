@@ -1,0 +1,2 @@
+export * from "./schemas";
+export { createAuditService, type AuditService, type BrokenBecause, type VerifyResult } from "./service";

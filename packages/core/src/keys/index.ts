@@ -1,0 +1,10 @@
+export * from "./schemas";
+export {
+  createTableKeyRing,
+  DEFAULT_RING_STALENESS_MS,
+  keyDisabled,
+  versionRetired,
+  type TableKeyRing,
+} from "./key-ring";
+export { createKeyLifecycle, type KeyLifecycle, type KeySummary } from "./service";
+export { createCampaigns, type Campaigns, type CampaignSummary, type StepOptions } from "./campaign";

@@ -1,0 +1,21 @@
+import { createServices } from "../services";
+import { runKeyMaintenance } from "../maintenance";
+import { portsFromEnvironment } from "./ports";
+
+// The scheduled function (infra/maintenance.ts): an EventBridge schedule invokes it every minute.
+const services = createServices(portsFromEnvironment());
+
+/** Leaves 10 s of the invocation for the last step's checkpoint. */
+const SAFETY_MARGIN_MS = 10_000;
+
+export async function handler(
+  _event: unknown,
+  context: { awsRequestId: string; getRemainingTimeInMillis(): number },
+) {
+  const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
+  const result = await runKeyMaintenance(services, { deadlineMs, requestId: context.awsRequestId });
+  console.log(
+    JSON.stringify({ level: "info", event: "key_maintenance", requestId: context.awsRequestId, ...result }),
+  );
+  return result;
+}

@@ -1,0 +1,29 @@
+import { TransferError } from "./errors";
+
+// Large secrets' ciphertext goes to object storage and back through short-lived URLs that the API
+// signs after its checks. Only ciphertext travels here, never a key or a proof.
+
+export async function uploadCiphertext(url: string, ciphertext: Uint8Array): Promise<void> {
+  const response = await fetch(url, {
+    method: "PUT",
+    body: ciphertext as Uint8Array<ArrayBuffer>,
+    headers: { "content-type": "application/octet-stream" },
+    referrerPolicy: "no-referrer",
+    credentials: "omit",
+  }).catch(() => undefined);
+  if (!response?.ok)
+    throw new TransferError(
+      "The file could not be uploaded. Check your connection and create the secret again.",
+    );
+}
+
+export async function downloadCiphertext(url: string): Promise<Uint8Array> {
+  const response = await fetch(url, { referrerPolicy: "no-referrer", credentials: "omit" }).catch(
+    () => undefined,
+  );
+  if (!response?.ok)
+    throw new TransferError(
+      "The file could not be downloaded. Check your connection; if it keeps failing, ask the sender to share it again.",
+    );
+  return new Uint8Array(await response.arrayBuffer());
+}

@@ -6,6 +6,10 @@ export default $config({
     return {
       name: "coffer",
       home: "aws",
+      // The CLI that deploys must be the version the code was checked against (sst-offline.md).
+      version: "4.17.1",
+      // COFFER_REGION moves a stage; the same rule lives in infra/lib/stage.ts (stageRegion).
+      providers: { aws: { region: (process.env.COFFER_REGION || "eu-west-1") as aws.Region } },
       // Production keeps its keys and table even if the stage is removed; every other stage goes away.
       removal: production ? "retain" : "remove",
       protect: production,

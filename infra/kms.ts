@@ -6,12 +6,15 @@ const settings = stageSettings($app.stage);
 
 // One symmetric key per catalog entry, with KMS's automatic rotation, and one RSA key for sealed
 // input. Every key gets the per-stage alias that the local emulator uses too.
+// Production keys are retained and protected: Pulumi never deletes them, even when the catalog
+// drops or renames an entry (infra/lib/stage.ts). Their key policies are set in infra/api.ts, once
+// the function roles exist.
 function createKey(name: string, args: aws.kms.KeyArgs) {
-  const key = new aws.kms.Key(componentName(name, "Key"), {
-    keyUsage: "ENCRYPT_DECRYPT",
-    deletionWindowInDays: settings.kmsDeletionWindowDays,
-    ...args,
-  });
+  const key = new aws.kms.Key(
+    componentName(name, "Key"),
+    { keyUsage: "ENCRYPT_DECRYPT", deletionWindowInDays: settings.kmsDeletionWindowDays, ...args },
+    settings.dataResourceOptions,
+  );
   new aws.kms.Alias(componentName(name, "Alias"), {
     name: kmsAliasName($app.stage, name),
     targetKeyId: key.keyId,

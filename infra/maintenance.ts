@@ -1,5 +1,6 @@
 import { scheduledJobs } from "@coffer/functions/routes";
 import { keys, keysLink } from "./kms";
+import { dynamoStatements } from "./lib/dynamo-policies";
 import { kmsStatements } from "./lib/policies";
 import { table } from "./storage";
 
@@ -20,7 +21,13 @@ export const keyMaintenance = new sst.aws.Cron("KeyMaintenance", {
     timeout: `${job.timeoutSeconds} seconds`,
     memory: `${job.memoryMb} MB`,
     link: [table, keysLink],
-    permissions: kmsStatements(job.kms, keys.arns),
+    permissions: [
+      ...kmsStatements(job.kms, keys.arns),
+      ...dynamoStatements(job.dynamo, {
+        table: table.arn,
+        index: (name: string) => $interpolate`${table.arn}/index/${name}`,
+      }),
+    ],
     nodejs: { minify: true },
   },
 });

@@ -22,11 +22,17 @@ export const table = new sst.aws.Dynamo(linkNames.table, {
   ttl: ttlAttribute,
   deletionProtection: settings.deletionProtection,
   transform: {
-    table: (args) => {
+    table: (args, opts) => {
       args.pointInTimeRecovery = { enabled: settings.pointInTimeRecovery };
+      Object.assign(opts, settings.dataResourceOptions);
     },
   },
 });
+
+// The functions read the table's name through the link, and nothing else: SST's own Dynamo link
+// grants dynamodb:* on the table and its indexes. Their DynamoDB rights come from the route table
+// (infra/lib/dynamo-policies.ts).
+sst.Linkable.wrap(sst.aws.Dynamo, (dynamo) => ({ properties: { name: dynamo.name } }));
 
 // Large bin contents (ciphertext only; DESIGN §6). The browser uploads and downloads them itself
 // through presigned URLs that the api function signs after its checks; a burn, a delete or an update

@@ -8,6 +8,7 @@ import {
   scheduledJobs,
 } from "@coffer/functions/routes";
 import {
+  BIN_CONTEXT_KEYS_CONDITION,
   BIN_PURPOSE_CONDITION,
   SEAL_ALGORITHM_CONDITION,
   type KmsStatement,
@@ -67,6 +68,7 @@ describe("KMS policies from the route table", () => {
     for (const fn of functionNames) {
       for (const grant of grants(policyOf(fn)).filter((g) => g.resource === keys.bins)) {
         expect(grant.conditions).toContainEqual(BIN_PURPOSE_CONDITION);
+        expect(grant.conditions).toContainEqual(BIN_CONTEXT_KEYS_CONDITION);
       }
     }
   });

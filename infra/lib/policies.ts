@@ -32,6 +32,19 @@ export const BIN_PURPOSE_CONDITION: Condition = {
   values: ["bin"],
 };
 
+/**
+ * `kms:EncryptionContext:<key>` matches the context key's name case-insensitively, so a context
+ * {Purpose: "bin"} would pass the condition above. This one pins the exact (case-sensitive) names
+ * a bin context may have: {purpose, binId} for a bin, {purpose, pepper} for the rate limiter's.
+ */
+export const BIN_CONTEXT_KEYS_CONDITION: Condition = {
+  test: "ForAllValues:StringEquals",
+  variable: "kms:EncryptionContextKeys",
+  values: ["binId", "pepper", "purpose"],
+};
+
+const binConditions = [BIN_PURPOSE_CONDITION, BIN_CONTEXT_KEYS_CONDITION];
+
 /** The seal key opens only RSA-OAEP-SHA-256 ciphertexts: the one algorithm sealed input uses. */
 export const SEAL_ALGORITHM_CONDITION: Condition = {
   test: "StringEquals",
@@ -56,10 +69,10 @@ export function kmsStatement<Arn>(capability: KmsCapability, keys: KeyArns<Arn>)
       return {
         actions: ["kms:GenerateDataKey"],
         resources: [keys.bins],
-        conditions: [BIN_PURPOSE_CONDITION],
+        conditions: binConditions,
       };
     case "decryptBinKey":
-      return { actions: ["kms:Decrypt"], resources: [keys.bins], conditions: [BIN_PURPOSE_CONDITION] };
+      return { actions: ["kms:Decrypt"], resources: [keys.bins], conditions: binConditions };
     case "getSealPublicKey":
       return { actions: ["kms:GetPublicKey"], resources: [keys.seal] };
     case "decryptSealKey":

@@ -2,6 +2,12 @@
 
 export interface StageSettings {
   isProduction: boolean;
+  /**
+   * Pulumi resource options for what holds data (every KMS key, the table). SST's own
+   * `removal: "retain"` covers tables but not `aws.kms.Key`, and `protect` alone only blocks
+   * `sst remove`: a rename or a changed key spec would still schedule a key's deletion.
+   */
+  dataResourceOptions: { retainOnDelete: boolean; protect: boolean };
   /** KMS waits this long before it really deletes a removed key (7..30 days). */
   kmsDeletionWindowDays: number;
   pointInTimeRecovery: boolean;
@@ -12,6 +18,7 @@ export function stageSettings(stage: string): StageSettings {
   const isProduction = stage === "production";
   return {
     isProduction,
+    dataResourceOptions: { retainOnDelete: isProduction, protect: isProduction },
     kmsDeletionWindowDays: isProduction ? 30 : 7,
     pointInTimeRecovery: isProduction,
     deletionProtection: isProduction,
@@ -26,3 +33,27 @@ export function componentName(...parts: string[]): string {
     .map((word) => word[0]!.toUpperCase() + word.slice(1))
     .join("");
 }
+
+/** The AWS region a stage deploys to: COFFER_REGION, else Coffer's default. */
+export function stageRegion(env: Record<string, string | undefined>): string {
+  return env.COFFER_REGION || "eu-west-1";
+}
+
+/**
+ * Per-function limits. Reserved concurrency keeps public traffic on `api` from starving `decrypt`
+ * and `admin` (and caps what one function can cost); the API stage throttles every route.
+ */
+export const functionLimits = {
+  api: { reservedConcurrency: 50 },
+  decrypt: { reservedConcurrency: 50 },
+  admin: { reservedConcurrency: 5 },
+} as const;
+
+export const apiThrottle = { burstLimit: 200, rateLimit: 100 } as const;
+
+/**
+ * Under `sst dev` a function runs on a developer's machine: a long Lambda timeout so that a
+ * breakpoint does not kill it, and a larger SDK budget (COFFER_TIME_BUDGET_MS) for calls that cross
+ * the internet to AWS.
+ */
+export const devFunction = { timeoutSeconds: 900, timeBudgetMs: 60_000 } as const;

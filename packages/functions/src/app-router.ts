@@ -3,7 +3,7 @@ import { type FunctionName, functionFor, type ProcedurePath, procedureRoutes } f
 import { adminAudit, adminKeys, adminTokens } from "./routers/admin";
 import { binsRouter } from "./routers/bins";
 import { cryptoProcedures } from "./routers/crypto";
-import { health } from "./routers/health";
+import { health, healthDetails } from "./routers/health";
 import { keysApi, keysDecrypt } from "./routers/keys";
 import { recordsProcedures } from "./routers/records";
 import { requestsRouter } from "./routers/requests";
@@ -14,7 +14,7 @@ export const appRouter = router({
   keys: { ...keysApi, ...keysDecrypt },
   crypto: cryptoProcedures,
   records: recordsProcedures,
-  admin: { tokens: adminTokens, keys: adminKeys, audit: adminAudit },
+  admin: { tokens: adminTokens, health: healthDetails, keys: adminKeys, audit: adminAudit },
   bins: binsRouter,
   requests: requestsRouter,
 });

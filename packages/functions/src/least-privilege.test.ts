@@ -1,12 +1,16 @@
 import { KMSClient } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
-import { sealForCreate } from "@coffer/testkit/bins";
 import { startTestStack } from "@coffer/testkit/stack";
+import { runDynamoEndpoint } from "@coffer/testkit/dynamo";
 import { kmsStatements, type KmsStatement } from "../../../infra/lib/policies";
+import { type DynamoStatement, dynamoStatements } from "../../../infra/lib/dynamo-policies";
+import { type DynamoRequest, type DynamoProxy, startDynamoProxy } from "@coffer/testkit/dynamo-proxy";
 import { connectDb } from "@coffer/core/db";
 import { portsFromEnvironment } from "./handlers/ports";
 import {
+  dynamoCapabilitiesOf,
+  type FunctionName,
   functionFor,
   functionNames,
   type KmsCapability,
@@ -15,13 +19,15 @@ import {
   procedureRoutes,
 } from "./routes";
 import { createServices } from "./services";
-import { b64 } from "@coffer/testkit/b64";
+import { type Exercises, exercisesFor } from "@coffer/testkit/exercises";
 import { sealBySpec } from "@coffer/testkit/sealed-by-spec";
 
 // Least privilege, checked against reality: every procedure is run for real, every KMS request it
-// makes is observed (action, key, context), and each must be allowed by the IAM statements that
-// infra derives for its function from the route table. Every capability a procedure declares must
-// be used, so no function holds an action that its procedures do not need.
+// makes is observed (action, key, context), and so is every DynamoDB request (action, table or
+// index, partition keys) through a recording proxy in front of DynamoDB Local. Each must be allowed
+// by the IAM statements that infra derives for its function from the route table. Every KMS
+// capability a procedure declares must be used, and every DynamoDB grant of a function must be used
+// by one of its procedures, so no function holds an action that its procedures do not need.
 
 interface KmsRequest {
   actions: string[];
@@ -45,10 +51,12 @@ const actionsOf: Record<string, string[]> = {
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let client: CofferClient;
 let observed: KmsRequest[] = [];
+let dynamo: DynamoProxy;
 
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
-  stack = await startTestStack();
+  dynamo = await startDynamoProxy(runDynamoEndpoint());
+  stack = await startTestStack({ dynamoEndpoint: dynamo.url });
   client = createCofferClient({
     url: stack.gateway.url,
     token: await stack.mintToken({
@@ -56,6 +64,7 @@ beforeAll(async () => {
       scopes: ["datakey", "encrypt", "decrypt", "rewrap", "drop", "admin"],
     }),
   });
+  exercises = exercisesFor(client);
   // Observe (not replace) every KMS request the handlers send, with the key that answered it.
   const send = KMSClient.prototype.send;
   vi.spyOn(KMSClient.prototype, "send").mockImplementation(async function (this: KMSClient, command: never) {
@@ -75,187 +84,58 @@ beforeAll(async () => {
     return output;
   } as never);
 });
-afterAll(() => stack.stop());
+afterAll(async () => {
+  await stack.stop();
+  await dynamo.close();
+});
 
-const fresh = () => ({ run: `${Date.now()}-${Math.random()}` });
+let exercises: Exercises;
+
+const tableArn = () => `arn:aws:dynamodb:us-east-1:000000000000:table/${stack.tableName}`;
+const tableArns = () => ({ table: tableArn(), index: (name: string) => `${tableArn()}/index/${name}` });
+const dynamoPolicyOf = (fn: FunctionName) => dynamoStatements(dynamoCapabilitiesOf(fn), tableArns());
+const used: Record<FunctionName, DynamoRequest[]> = { api: [], decrypt: [], admin: [] };
+
+/** IAM's StringLike: "*" matches any run of characters. */
+const like = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  ).test(value);
+
+/** A tiny IAM evaluator for DynamoDB: action, table or index ARN, and ForAllValues:StringLike on the partition keys. */
+function dynamoAllows(statements: DynamoStatement<string>[], request: DynamoRequest): boolean {
+  if (request.table !== stack.tableName) return false;
+  const resource = request.index ? tableArns().index(request.index) : tableArn();
+  return statements.some(
+    (statement) =>
+      statement.actions.includes(request.action) &&
+      statement.resources.includes(resource) &&
+      (statement.conditions ?? []).every(
+        (condition) =>
+          condition.test === "ForAllValues:StringLike" &&
+          request.leadingKeys.every((key) => condition.values.some((pattern) => like(pattern, key))),
+      ),
+  );
+}
+
+/** The requests that the function's statements would refuse, described for the failure message. */
+function dynamoViolations(fn: FunctionName, requests: DynamoRequest[]): string[] {
+  const policy = dynamoPolicyOf(fn);
+  return requests
+    .filter((request) => !dynamoAllows(policy, request))
+    .map(
+      (request) => `${fn}: ${request.action} ${request.index ?? "table"} ${request.leadingKeys.join(",")}`,
+    );
+}
 
 /** A payload sealed to the stage's key, as a service would (docs/sealed.md). */
 async function sealedPayload(text = "sealed") {
   const { spki } = await client.keys.publicKey.query();
   return Buffer.from(sealBySpec(Buffer.from(spki, "base64url"), Buffer.from(text))).toString("base64url");
 }
-
-async function openRequestLink() {
-  const { requestId, secret } = await client.requests.create.mutate({
-    note: "least privilege",
-    maxSubmissions: 5,
-  });
-  return { requestId, secret };
-}
-
-const revealOf = new Map<string, { binId: string; linkProof: string; readProof: string }>();
-async function issuedBin() {
-  const issued = await client.bins.issueKey.mutate();
-  const { wire, revealWire } = await sealForCreate(issued, { maxReads: 5 });
-  revealOf.set(wire.binId, revealWire);
-  return { issued, wire };
-}
-
-/** For each procedure: setup (not observed), then the call whose KMS requests are observed. */
-const exercises: Record<ProcedurePath, () => Promise<() => Promise<unknown>>> = {
-  health: async () => () => client.health.query(),
-  "keys.dataKey": async () => () => client.keys.dataKey.mutate({ keyName: "default", context: fresh() }),
-  "keys.decryptDataKey": async () => {
-    const context = fresh();
-    const { wrappedKey } = await client.keys.dataKey.mutate({
-      keyName: "default",
-      context,
-      plaintext: false,
-    });
-    return () => client.keys.decryptDataKey.mutate({ keyName: "default", wrappedKey, context });
-  },
-  "crypto.encrypt": async () => () =>
-    client.crypto.encrypt.mutate({ keyName: "default", plaintext: b64("x"), context: fresh() }),
-  "crypto.encryptBatch": async () => () =>
-    client.crypto.encryptBatch.mutate({ items: [{ keyName: "pii", plaintext: b64("x"), context: fresh() }] }),
-  "crypto.decrypt": async () => {
-    const context = fresh();
-    const { envelope } = await client.crypto.encrypt.mutate({
-      keyName: "default",
-      plaintext: b64("x"),
-      context,
-    });
-    return () => client.crypto.decrypt.mutate({ envelope, context });
-  },
-  "crypto.decryptBatch": async () => {
-    const context = fresh();
-    const { envelope } = await client.crypto.encrypt.mutate({
-      keyName: "default",
-      plaintext: b64("x"),
-      context,
-    });
-    return () => client.crypto.decryptBatch.mutate({ items: [{ envelope, context }] });
-  },
-  "crypto.rewrap": async () => {
-    const { envelope } = await client.crypto.encrypt.mutate({
-      keyName: "default",
-      plaintext: b64("x"),
-      context: fresh(),
-    });
-    return () => client.crypto.rewrap.mutate({ envelope });
-  },
-  "records.put": async () => () =>
-    client.records.put.mutate({ keyName: "default", plaintext: b64("x"), context: fresh() }),
-  "records.get": async () => {
-    const { recordId } = await client.records.put.mutate({
-      keyName: "default",
-      plaintext: b64("x"),
-      context: fresh(),
-    });
-    return () => client.records.get.query({ recordId });
-  },
-  "records.list": async () => {
-    await client.records.put.mutate({ keyName: "default", plaintext: b64("x") });
-    return () => client.records.list.query({ limit: 5 });
-  },
-  "records.delete": async () => {
-    const { recordId } = await client.records.put.mutate({ keyName: "default", plaintext: b64("x") });
-    return () => client.records.delete.mutate({ recordId });
-  },
-  "bins.issueKey": async () => () => client.bins.issueKey.mutate(),
-  "bins.create": async () => {
-    const { wire } = await issuedBin();
-    return () => client.bins.create.mutate(wire);
-  },
-  "bins.get": async () => {
-    const { wire } = await issuedBin();
-    await client.bins.create.mutate(wire);
-    return () => client.bins.get.query({ binId: wire.binId });
-  },
-  "bins.reveal": async () => {
-    const { wire } = await issuedBin();
-    await client.bins.create.mutate(wire);
-    const revealWire = revealOf.get(wire.binId)!;
-    return () => client.bins.reveal.mutate(revealWire);
-  },
-  "bins.release": async () => {
-    const { wire } = await issuedBin();
-    await client.bins.create.mutate(wire);
-    const { binId, linkProof } = revealOf.get(wire.binId)!;
-    return () => client.bins.release.mutate({ binId, linkProof });
-  },
-  "bins.update": async () => {
-    const { wire } = await issuedBin();
-    const { version } = await client.bins.create.mutate(wire);
-    const { binId, wrappedKey, kind, ciphertext, iv, linkProofHash, readProofHash } = wire;
-    return () =>
-      client.bins.update.mutate({
-        binId,
-        wrappedKey,
-        version,
-        kind,
-        ciphertext,
-        iv,
-        linkProofHash,
-        readProofHash,
-      });
-  },
-  "bins.setExpiry": async () => {
-    const { wire } = await issuedBin();
-    const { expiresAt } = await client.bins.create.mutate(wire);
-    return () =>
-      client.bins.setExpiry.mutate({
-        binId: wire.binId,
-        wrappedKey: wire.wrappedKey,
-        expiresAt: expiresAt - 60,
-      });
-  },
-  "bins.delete": async () => {
-    const { wire } = await issuedBin();
-    await client.bins.create.mutate(wire);
-    return () => client.bins.delete.mutate({ binId: wire.binId, wrappedKey: wire.wrappedKey });
-  },
-  "keys.publicKey": async () => () => client.keys.publicKey.query(),
-  "crypto.openSealed": async () => {
-    const sealed = await sealedPayload();
-    return () => client.crypto.openSealed.mutate({ sealed });
-  },
-  "records.putSealed": async () => {
-    const sealed = await sealedPayload();
-    return () => client.records.putSealed.mutate({ keyName: "default", sealed, context: fresh() });
-  },
-  "requests.create": async () => () => client.requests.create.mutate({ note: "lp" }),
-  "requests.list": async () => () => client.requests.list.query(),
-  "requests.get": async () => {
-    const link = await openRequestLink();
-    return () => client.requests.get.mutate(link);
-  },
-  "requests.submit": async () => {
-    const link = await openRequestLink();
-    const sealed = await sealedPayload();
-    return () => client.requests.submit.mutate({ ...link, sealed });
-  },
-  "admin.tokens.create": async () => () =>
-    client.admin.tokens.create.mutate({ name: "lp", scopes: ["encrypt"] }),
-  "admin.tokens.list": async () => () => client.admin.tokens.list.query(),
-  "admin.keys.list": async () => () => client.admin.keys.list.query(),
-  "admin.keys.rotate": async () => () => client.admin.keys.rotate.mutate({ keyName: "pii" }),
-  "admin.keys.disable": async () => () => client.admin.keys.disable.mutate({ keyName: "pii" }),
-  "admin.keys.enable": async () => () => client.admin.keys.enable.mutate({ keyName: "pii" }),
-  "admin.keys.setMinDecryptionVersion": async () => () =>
-    client.admin.keys.setMinDecryptionVersion.mutate({ keyName: "pii", minDecryptionVersion: 1 }),
-  "admin.keys.startRewrap": async () => () => client.admin.keys.startRewrap.mutate({ keyName: "default" }),
-  "admin.keys.campaign": async () => {
-    const { campaignId } = await client.admin.keys.startRewrap.mutate({ keyName: "pii" });
-    return () => client.admin.keys.campaign.query({ campaignId });
-  },
-  "admin.audit.list": async () => () => client.admin.audit.list.query({ chain: "tokens" }),
-  "admin.audit.verify": async () => () => client.admin.audit.verify.query({ chain: "key:pii" }),
-  "admin.tokens.revoke": async () => {
-    const { tokenId } = await client.admin.tokens.create.mutate({ name: "lp2", scopes: ["encrypt"] });
-    return () => client.admin.tokens.revoke.mutate({ tokenId });
-  },
-};
 
 const keyArnsOf = () => ({
   data: [stack.keyArns.default!, stack.keyArns.pii!],
@@ -281,6 +161,11 @@ function allows(statements: KmsStatement<string>[], action: string, request: Kms
       request.keyArn !== undefined &&
       statement.resources.includes(request.keyArn) &&
       (statement.conditions ?? []).every((condition) => {
+        if (condition.variable === "kms:EncryptionContextKeys")
+          return (
+            condition.test === "ForAllValues:StringEquals" &&
+            Object.keys(request.context).every((key) => condition.values.includes(key))
+          );
         if (condition.variable === "kms:EncryptionAlgorithm")
           return condition.test === "StringEquals" && condition.values.includes(request.algorithm ?? "");
         const key = condition.variable.replace(/^kms:EncryptionContext:/, "");
@@ -296,8 +181,10 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
     const keys = keyArnsOf();
     const run = await exercises[path]();
     observed = [];
+    dynamo.requests.length = 0;
     await run();
     const requests = observed;
+    const dynamoRequests = [...dynamo.requests];
 
     const fn = functionFor(path)!;
     const functionPolicy = kmsStatements(kmsCapabilitiesOf(fn), keys);
@@ -305,6 +192,10 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
       for (const action of request.actions)
         expect(allows(functionPolicy, action, request), `${path}: ${action} on ${request.keyArn}`).toBe(true);
     }
+    expect(dynamoViolations(fn, dynamoRequests), `${path}: DynamoDB requests outside its statements`).toEqual(
+      [],
+    );
+    used[fn].push(...dynamoRequests);
     for (const capability of procedureRoutes[path].kms) {
       if (firstCallOnly[path]?.includes(capability)) continue;
       const needed = kmsStatements([capability], keys);
@@ -316,16 +207,41 @@ test.each(Object.keys(procedureRoutes) as ProcedurePath[])(
   },
 );
 
+test("a planted DynamoDB request outside the function's statements is caught", async () => {
+  // As if bins.get, served by the api function, also wrote a token item: the checker must refuse it.
+  const run = await exercises["bins.get"]();
+  dynamo.requests.length = 0;
+  const { db, dynamo: client } = connectDb({ endpoint: dynamo.url, table: stack.tableName });
+  await Promise.all([
+    run(),
+    db.entities.token
+      .put({ tokenId: "planted", name: "planted", secretHash: "x", scopes: ["admin"], createdAt: 1 })
+      .go(),
+  ]);
+  client.destroy();
+  expect(dynamoViolations("api", [...dynamo.requests])).toEqual([
+    "api: dynamodb:PutItem table $coffer#tokenId_planted",
+  ]);
+  // The same request is one the admin function may make.
+  expect(
+    dynamoViolations(
+      "admin",
+      dynamo.requests.filter((r) => r.action === "dynamodb:PutItem"),
+    ),
+  ).toEqual([]);
+});
+
 test("cold instances make, then adopt, the bins rate-limit pepper with only the api function's rights", async () => {
   const keys = keyArnsOf();
   const policy = kmsStatements(kmsCapabilitiesOf(functionFor("bins.issueKey")!), keys);
-  const { db, dynamo } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });
+  const { db, dynamo: direct } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });
   await db.entities.pepper.delete({ name: "bins/rate-limit" }).go();
-  dynamo.destroy();
+  direct.destroy();
 
   const pepperRequests: KmsRequest[] = [];
   for (const instance of ["makes", "adopts"]) {
     observed = [];
+    dynamo.requests.length = 0;
     // A new set of services is what a new Lambda instance builds on its first request.
     await createServices(portsFromEnvironment()).bins.issueKey({ sourceIp: "192.0.2.44" });
     for (const request of observed) {
@@ -336,6 +252,8 @@ test("cold instances make, then adopt, the bins rate-limit pepper with only the 
         ).toBe(true);
     }
     pepperRequests.push(...observed.filter((request) => request.context.pepper !== undefined));
+    expect(dynamoViolations("api", [...dynamo.requests])).toEqual([]);
+    used.api.push(...dynamo.requests);
   }
   expect(pepperRequests.map((request) => request.actions[0])).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
 });
@@ -348,6 +266,7 @@ test("a cold instance fetches the seal key's public half, and opens sealed input
     // A new set of services is what a new Lambda instance builds on its first request.
     const services = createServices(portsFromEnvironment());
     observed = [];
+    dynamo.requests.length = 0;
     if (path === "crypto.openSealed") await services.sealed.openOnce(sealed);
     else
       await services.drops.put(
@@ -360,6 +279,43 @@ test("a cold instance fetches the seal key's public half, and opens sealed input
     for (const request of observed)
       for (const action of request.actions)
         expect(allows(policy, action, request), `${path}: ${action} on ${request.keyArn}`).toBe(true);
+    expect(dynamoViolations(functionFor(path)!, [...dynamo.requests])).toEqual([]);
+    used[functionFor(path)!].push(...dynamo.requests);
+  }
+});
+
+test("a sealed payload refused after its nonce was claimed gives the claim back, within its function's statements", async () => {
+  // The last byte lies in the AES-GCM part: the payload passes the free checks, its nonce is
+  // claimed and its key unwrapped, then it is refused as tampered and the claim deleted.
+  const tampered = async () => {
+    const bytes = Buffer.from(await sealedPayload("tampered"), "base64url");
+    bytes[bytes.length - 1]! ^= 1;
+    return bytes.toString("base64url");
+  };
+  const calls: Record<string, (sealed: string) => Promise<unknown>> = {
+    "crypto.openSealed": (sealed) => client.crypto.openSealed.mutate({ sealed }),
+    "records.putSealed": (sealed) => client.records.putSealed.mutate({ keyName: "default", sealed }),
+    "requests.submit": async (sealed) => {
+      const link = await client.requests.create.mutate({ note: "tampered", maxSubmissions: 1 });
+      dynamo.requests.length = 0;
+      return client.requests.submit.mutate({ requestId: link.requestId, secret: link.secret, sealed });
+    },
+  };
+  for (const [path, call] of Object.entries(calls) as [
+    ProcedurePath,
+    (sealed: string) => Promise<unknown>,
+  ][]) {
+    const sealed = await tampered();
+    dynamo.requests.length = 0;
+    await expect(call(sealed), path).rejects.toThrow();
+    const requests = [...dynamo.requests];
+    expect(
+      requests.filter((r) => r.action === "dynamodb:DeleteItem").map((r) => r.leadingKeys[0]?.split("_")[0]),
+      path,
+    ).toEqual(["$coffer#nonce"]);
+    const fn = functionFor(path)!;
+    expect(dynamoViolations(fn, requests), path).toEqual([]);
+    used[fn].push(...requests);
   }
 });
 
@@ -381,5 +337,25 @@ test("only the functions serving procedures that open sealed input may decrypt w
     expect(allows(policy, "kms:Decrypt", sealDecrypt), fn).toBe(opening.has(fn));
     // Never for another algorithm.
     expect(allows(policy, "kms:Decrypt", { ...sealDecrypt, algorithm: "RSAES_OAEP_SHA_1" }), fn).toBe(false);
+  }
+});
+
+// Runs last (vitest keeps file order): every grant a function holds was needed by some request.
+test("every DynamoDB grant of each function is used by one of its procedures", () => {
+  for (const fn of functionNames) {
+    for (const statement of dynamoPolicyOf(fn)) {
+      const patterns = statement.conditions?.[0]?.values ?? [undefined];
+      for (const pattern of patterns) {
+        const grant = {
+          ...statement,
+          conditions: pattern ? [{ ...statement.conditions![0]!, values: [pattern] }] : [],
+        };
+        const isUsed = used[fn].some((request) => dynamoAllows([grant], request));
+        expect(
+          isUsed,
+          `${fn} holds ${statement.actions[0]} on ${pattern ?? "the table"} but never used it`,
+        ).toBe(true);
+      }
+    }
   }
 });

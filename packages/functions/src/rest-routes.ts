@@ -25,7 +25,12 @@ export interface TrpcOnly {
 export type RestTable = Record<ProcedurePath, RestRoute | TrpcOnly>;
 
 export const restRoutes = {
-  health: { method: "GET", path: "/v1/health", summary: "Liveness, with KMS and DynamoDB checked" },
+  health: { method: "GET", path: "/v1/health", summary: "Liveness: up, or 503; never what is down" },
+  "admin.health": {
+    method: "GET",
+    path: "/v1/admin/health",
+    summary: "KMS and DynamoDB checked now, with latencies, stage and version; 503 naming what is down",
+  },
   "keys.publicKey": {
     method: "GET",
     path: "/v1/keys/seal",

@@ -1,9 +1,16 @@
-// The route table: which Lambda function serves which procedure, and which KMS capabilities each
-// procedure needs. Infra turns it into functions, routes and least-privilege policies; the local
-// gateway serves it; the client's splitLink reads it so a batch never mixes two functions.
-// Pure data, no imports: the web bundle imports it too.
+// The route table: which Lambda function serves which procedure, and which KMS and DynamoDB
+// capabilities each procedure needs. Infra turns it into functions, routes and least-privilege
+// policies; the local gateway serves it; the client's splitLink reads it so a batch never mixes two
+// functions. Pure data (its one import is a type): the web bundle imports it too.
 
-export type FunctionName = "api" | "decrypt";
+import type { EntityIndex, EntityName } from "@coffer/core/config";
+
+/**
+ * api: public procedures, encryption, data keys, record writes. decrypt: everything that unwraps a
+ * data key. admin: tokens (and, later, key lifecycle and audit), so that whoever controls the
+ * public function cannot mint a token for the decrypt function.
+ */
+export type FunctionName = "api" | "decrypt" | "admin";
 
 /** What a procedure asks of KMS. infra/lib/policies.ts maps each to IAM actions and resources. */
 export type KmsCapability =
@@ -18,6 +25,22 @@ export type KmsCapability =
   | "rotateKey" // RotateKeyOnDemand and ListKeyRotations on the data keys (admin.keys.rotate)
   | "listKeyRotations"; // ListKeyRotations on the data keys (the scheduled rotation sync)
 
+/** The item-level DynamoDB actions Coffer uses; infra/lib/dynamo-policies.ts grants them per entity. */
+export type DynamoItemAction =
+  "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "ConditionCheckItem" | "Query";
+
+/**
+ * What a procedure asks of DynamoDB: actions on the items of one entity, through the table's key
+ * (default) or a global index's; or `describeTable`, the health probe's metadata read; or
+ * `scanTable`, the rewrap campaign's paged Scan (key maintenance only: no procedure may scan).
+ */
+export type DynamoCapability =
+  | {
+      [E in EntityName]: { entity: E; actions: readonly DynamoItemAction[]; index?: EntityIndex<E> };
+    }[EntityName]
+  | "describeTable"
+  | "scanTable";
+
 export interface FunctionRoute {
   /** The API Gateway path prefix: the function serves `ANY <path>/{proxy+}`. */
   path: string;
@@ -30,6 +53,7 @@ export interface FunctionRoute {
 export interface ProcedureRoute {
   fn: FunctionName;
   kms: readonly KmsCapability[];
+  dynamo: readonly DynamoCapability[];
 }
 
 export const functionRoutes = {
@@ -45,56 +69,197 @@ export const functionRoutes = {
     timeoutSeconds: 10,
     memoryMb: 1024,
   },
+  admin: {
+    path: "/admin",
+    handler: "packages/functions/src/handlers/admin.handler",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
 } as const satisfies Record<FunctionName, FunctionRoute>;
 
+// Shared DynamoDB needs, named for why a procedure has them.
+/** A token-scoped procedure reads its caller's token (then trusts it for a second per instance). */
+const authenticate = { entity: "token", actions: ["GetItem"] } as const;
+/**
+ * A rate-limited bin call bumps its counter; on an instance's first one, the rate limiter also
+ * reads the pepper that hashes source IPs, or makes it.
+ */
+const rateLimited = [
+  { entity: "rateLimit", actions: ["UpdateItem"] },
+  { entity: "pepper", actions: ["GetItem", "PutItem"] },
+] as const;
+/** Opening sealed input claims its nonce (conditional put) and releases a failed claim (delete). */
+const claimNonce = { entity: "nonce", actions: ["PutItem", "DeleteItem"] } as const;
+
+/** An audited change appends to its chain: reads the chain's head, writes the event, moves the head. */
+const audited = [
+  { entity: "chainHead", actions: ["GetItem", "PutItem", "UpdateItem"] },
+  { entity: "audit", actions: ["PutItem"] },
+] as const;
+/** A key change: the key's item is read (and written at version 1 on first need), then patched. */
+const keyChange = [{ entity: "key", actions: ["GetItem", "PutItem", "UpdateItem"] }, ...audited] as const;
+/** The key ring reads a key's state and versions (then trusts them for its staleness bound). */
+const keyRing = { entity: "key", actions: ["GetItem"] } as const;
+
 export const procedureRoutes = {
-  health: { fn: "api", kms: ["describeKey"] },
-  "keys.dataKey": { fn: "api", kms: ["generateDataKey"] },
-  "keys.decryptDataKey": { fn: "decrypt", kms: ["decryptDataKey"] },
-  "crypto.encrypt": { fn: "api", kms: ["generateDataKey"] },
-  "crypto.encryptBatch": { fn: "api", kms: ["generateDataKey"] },
-  "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"] },
-  "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"] },
-  "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"] },
+  health: { fn: "api", kms: ["describeKey"], dynamo: ["describeTable"] },
+  "keys.dataKey": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate, keyRing] },
+  "keys.decryptDataKey": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.encrypt": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.encryptBatch": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"], dynamo: [authenticate, keyRing] },
   // Sealed input (DESIGN §5): only the procedures that open it may Decrypt with the seal key. The
   // api function holds that too because request links are public pages served by it and land as
   // records (GenerateDataKey), as does the drop box; decrypt opens sealed input for openSealed.
-  "keys.publicKey": { fn: "api", kms: ["getSealPublicKey"] },
-  "crypto.openSealed": { fn: "decrypt", kms: ["getSealPublicKey", "decryptSealKey"] },
-  "records.putSealed": { fn: "api", kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"] },
-  "requests.create": { fn: "api", kms: [] },
-  "requests.list": { fn: "api", kms: [] },
-  "requests.get": { fn: "api", kms: [] },
-  "requests.submit": { fn: "api", kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"] },
-  "records.put": { fn: "api", kms: ["generateDataKey"] },
-  "records.get": { fn: "decrypt", kms: ["decryptDataKey"] },
-  "records.delete": { fn: "api", kms: [] },
-  "records.list": { fn: "decrypt", kms: [] },
-  "admin.tokens.create": { fn: "api", kms: [] },
-  "admin.tokens.list": { fn: "api", kms: [] },
-  "admin.tokens.revoke": { fn: "api", kms: [] },
+  // Opening claims the payload's nonce (a conditional put) and deletes the claim again when a later
+  // check or the caller's write fails (sealed/service.ts).
+  "keys.publicKey": { fn: "api", kms: ["getSealPublicKey"], dynamo: [] },
+  "crypto.openSealed": {
+    fn: "decrypt",
+    kms: ["getSealPublicKey", "decryptSealKey"],
+    dynamo: [authenticate, claimNonce],
+  },
+  "records.putSealed": {
+    fn: "api",
+    kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"],
+    dynamo: [keyRing, authenticate, claimNonce, { entity: "record", actions: ["PutItem"] }],
+  },
+  "requests.create": {
+    fn: "api",
+    kms: [],
+    dynamo: [authenticate, { entity: "requestLink", actions: ["PutItem"] }],
+  },
+  "requests.list": {
+    fn: "api",
+    kms: [],
+    dynamo: [authenticate, { entity: "requestLink", actions: ["Query"], index: "gsi1" }],
+  },
+  // The public two: the link secret, not a token, opens them.
+  "requests.get": { fn: "api", kms: [], dynamo: [{ entity: "requestLink", actions: ["GetItem"] }] },
+  "requests.submit": {
+    fn: "api",
+    kms: ["getSealPublicKey", "decryptSealKey", "generateDataKey"],
+    dynamo: [
+      keyRing,
+      // The link is read, then its count bumped (conditional update) in one transaction with the record.
+      { entity: "requestLink", actions: ["GetItem", "UpdateItem"] },
+      { entity: "record", actions: ["PutItem"] },
+      claimNonce,
+    ],
+  },
+  "records.put": {
+    fn: "api",
+    kms: ["generateDataKey"],
+    dynamo: [
+      keyRing,
+      authenticate,
+      // A put with an idempotency key writes both in one transaction; a replay reads both back.
+      { entity: "record", actions: ["PutItem", "GetItem"] },
+      { entity: "idempotency", actions: ["PutItem", "GetItem"] },
+    ],
+  },
+  "records.get": {
+    fn: "decrypt",
+    kms: ["decryptDataKey"],
+    dynamo: [keyRing, authenticate, { entity: "record", actions: ["GetItem"] }],
+  },
+  "records.delete": {
+    fn: "api",
+    kms: [],
+    dynamo: [authenticate, { entity: "record", actions: ["GetItem", "DeleteItem"] }],
+  },
+  "records.list": {
+    fn: "decrypt",
+    kms: [],
+    dynamo: [authenticate, { entity: "record", actions: ["Query"], index: "gsi1" }],
+  },
+  // Token changes land in one transaction with their event on the tokens audit chain.
+  "admin.tokens.create": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "token", actions: ["PutItem"] }, ...audited],
+  },
+  "admin.tokens.list": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "token", actions: ["Query"], index: "gsi1" }],
+  },
+  "admin.health": { fn: "admin", kms: ["describeKey"], dynamo: [authenticate, "describeTable"] },
+  "admin.tokens.revoke": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "token", actions: ["GetItem", "UpdateItem"] }, ...audited],
+  },
   // Key lifecycle and audit sit with the other admin procedures. Disable, minimum versions and
-  // campaigns are Coffer's own state (no KMS call); rotate asks KMS for a new key version.
-  "admin.keys.list": { fn: "api", kms: [] },
-  "admin.keys.rotate": { fn: "api", kms: ["rotateKey"] },
-  "admin.keys.disable": { fn: "api", kms: [] },
-  "admin.keys.enable": { fn: "api", kms: [] },
-  "admin.keys.setMinDecryptionVersion": { fn: "api", kms: [] },
-  "admin.keys.startRewrap": { fn: "api", kms: [] },
-  "admin.keys.campaign": { fn: "api", kms: [] },
-  "admin.audit.list": { fn: "api", kms: [] },
-  "admin.audit.verify": { fn: "api", kms: [] },
+  // campaigns are Coffer's own state (no KMS call); rotate asks KMS for a new key version. Each
+  // change reads the key's item (writing it at version 1 on first need), then patches it in one
+  // transaction with its audit event.
+  "admin.keys.list": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "key", actions: ["GetItem"] }],
+  },
+  "admin.keys.rotate": { fn: "admin", kms: ["rotateKey"], dynamo: [authenticate, ...keyChange] },
+  "admin.keys.disable": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
+  "admin.keys.enable": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
+  "admin.keys.setMinDecryptionVersion": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
+  "admin.keys.startRewrap": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, ...keyChange, { entity: "campaign", actions: ["GetItem", "PutItem"] }],
+  },
+  "admin.keys.campaign": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "campaign", actions: ["GetItem"] }],
+  },
+  "admin.audit.list": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "audit", actions: ["Query"] }],
+  },
+  "admin.audit.verify": {
+    fn: "admin",
+    kms: [],
+    dynamo: [
+      authenticate,
+      { entity: "chainHead", actions: ["GetItem"] },
+      { entity: "audit", actions: ["Query"] },
+    ],
+  },
   // On an instance's first rate-limited bin call, the rate limiter also makes (GenerateDataKey) or
   // adopts (Decrypt) its pepper under the bins key: the function serving these holds both, as
   // issueKey and create need them anyway. least-privilege.test checks that cold path too.
-  "bins.issueKey": { fn: "api", kms: ["generateBinKey"] },
-  "bins.create": { fn: "api", kms: ["decryptBinKey"] },
-  "bins.get": { fn: "api", kms: [] },
-  "bins.reveal": { fn: "api", kms: [] },
-  "bins.release": { fn: "api", kms: [] },
-  "bins.update": { fn: "api", kms: ["decryptBinKey"] },
-  "bins.setExpiry": { fn: "api", kms: ["decryptBinKey"] },
-  "bins.delete": { fn: "api", kms: ["decryptBinKey"] },
+  "bins.issueKey": { fn: "api", kms: ["generateBinKey"], dynamo: [...rateLimited] },
+  "bins.create": {
+    fn: "api",
+    kms: ["decryptBinKey"],
+    dynamo: [...rateLimited, { entity: "bin", actions: ["PutItem"] }],
+  },
+  "bins.get": { fn: "api", kms: [], dynamo: [{ entity: "bin", actions: ["GetItem"] }] },
+  "bins.reveal": { fn: "api", kms: [], dynamo: [{ entity: "bin", actions: ["UpdateItem", "DeleteItem"] }] },
+  "bins.release": {
+    fn: "api",
+    kms: [],
+    dynamo: [{ entity: "bin", actions: ["GetItem", "UpdateItem", "DeleteItem"] }],
+  },
+  "bins.update": {
+    fn: "api",
+    kms: ["decryptBinKey"],
+    dynamo: [...rateLimited, { entity: "bin", actions: ["GetItem", "UpdateItem"] }],
+  },
+  "bins.setExpiry": {
+    fn: "api",
+    kms: ["decryptBinKey"],
+    dynamo: [...rateLimited, { entity: "bin", actions: ["GetItem", "UpdateItem"] }],
+  },
+  "bins.delete": {
+    fn: "api",
+    kms: ["decryptBinKey"],
+    dynamo: [...rateLimited, { entity: "bin", actions: ["GetItem", "DeleteItem"] }],
+  },
 } as const satisfies Record<string, ProcedureRoute>;
 
 export type ProcedurePath = keyof typeof procedureRoutes;
@@ -111,10 +276,25 @@ export const scheduledJobs = {
     timeoutSeconds: 60,
     memoryMb: 1024,
     kms: ["listKeyRotations", "reEncryptDataKey"],
+    dynamo: [
+      // The rotation sync reads each key (writing it at version 1 on first need) and records a new
+      // version as an audited change; campaigns are stepped and checkpointed, and finish with an
+      // audited change of the campaign and its key.
+      ...keyChange,
+      { entity: "campaign", actions: ["GetItem", "UpdateItem"] },
+      // A campaign counts and rewraps its key's records from a paged Scan, reading each record
+      // again and replacing its envelope conditionally.
+      "scanTable",
+      { entity: "record", actions: ["GetItem", "UpdateItem"] },
+    ],
   },
 } as const satisfies Record<
   string,
-  Omit<FunctionRoute, "path"> & { schedule: string; kms: readonly KmsCapability[] }
+  Omit<FunctionRoute, "path"> & {
+    schedule: string;
+    kms: readonly KmsCapability[];
+    dynamo: readonly DynamoCapability[];
+  }
 >;
 
 /** Bearer tokens travel in a header, never in cookies, so any origin may call the API. */
@@ -148,6 +328,12 @@ export function functionUrl(apiUrl: string, route: Pick<FunctionRoute, "path">):
 
 export function functionFor(path: string): FunctionName | undefined {
   return (procedureRoutes as Record<string, ProcedureRoute>)[path]?.fn;
+}
+
+/** The DynamoDB capabilities of every procedure that a function serves (infra merges them). */
+export function dynamoCapabilitiesOf(fn: FunctionName): DynamoCapability[] {
+  const routes = Object.values(procedureRoutes) as ProcedureRoute[];
+  return routes.filter((route) => route.fn === fn).flatMap((route) => route.dynamo);
 }
 
 /** The union of the KMS capabilities of every procedure that a function serves. */

@@ -110,7 +110,7 @@ test(
     expect(statSync(stateDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(stateDir, "admin-token")).mode & 0o777).toBe(0o600);
     const health = await client.health.query();
-    expect(health.checks).toMatchObject({ kms: { ok: true }, dynamodb: { ok: true } });
+    expect(health).toEqual({ status: "up" });
     const page = await fetch(`http://127.0.0.1:${ports.web}/`);
     expect(page.status).toBe(200);
     const { recordId } = await client.records.put.mutate({

@@ -2,15 +2,28 @@ import { randomUUID } from "node:crypto";
 import { DeleteTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
 import { manualClock, type ManualClock } from "@coffer/core/clock";
+import { type SdkTimeouts, sdkTimeouts } from "@coffer/core/aws-client";
 import { connectDb, createDynamoClient, type Db, ensureTable } from "@coffer/core/db";
 
 export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
 
 /**
- * The SDK request timeout of test clients. Production's 3 s is short on purpose; on a machine busy
- * with other work a local round trip can take longer, and a test's own timeout still bounds it.
+ * The SDK timeouts of test clients (not of the test stack's handlers, which run on their function's
+ * time budget). Production's are short on purpose (under a second per attempt, a 1 s connection
+ * timeout to fail over fast); on a machine busy with other work a local round trip, or the
+ * emulator making the RSA seal key, can take far longer, and a test's own timeout still bounds it.
+ * Tests about time budgets set their own.
  */
 export const testRequestTimeoutMs = 20_000;
+/** Connecting may take as long as answering: on a loaded machine the accept itself can lag. */
+export const testConnectionTimeoutMs = testRequestTimeoutMs;
+export const testTimeouts = (overrides: Partial<SdkTimeouts> = {}): SdkTimeouts => ({
+  ...sdkTimeouts(10_000), // retries: count and fixed pause as production's
+  requestTimeoutMs: testRequestTimeoutMs,
+  connectionTimeoutMs: testConnectionTimeoutMs,
+  deadlineMs: 60_000,
+  ...overrides,
+});
 
 /** The test run's DynamoDB Local, which only the integration and e2e projects start. */
 export function runDynamoEndpoint(): string {
@@ -29,10 +42,8 @@ export function testDynamoClient(options: { maxAttempts?: number } = {}): Dynamo
   return createDynamoClient({
     endpoint: runDynamoEndpoint(),
     region: "us-east-1",
-    // Generous, for a busy machine; production clients keep their short timeout.
-    requestTimeoutMs: testRequestTimeoutMs,
-    connectionTimeoutMs: testRequestTimeoutMs,
-    ...options,
+    // Generous, for a busy machine; production clients keep their short timeouts.
+    timeouts: testTimeouts(options),
   });
 }
 

@@ -9,7 +9,7 @@ import {
 } from "@coffer/local/kms";
 import { createAwsKms, createKmsClient, type Kms } from "@coffer/core/kms";
 import { createStaticKeyRing, type EnvelopeKeyRing } from "@coffer/core/crypto";
-import { testRequestTimeoutMs } from "./dynamo";
+import { testTimeouts } from "./dynamo";
 
 export interface EmulatedKms {
   emulator: KmsEmulator;
@@ -33,9 +33,7 @@ export async function startEmulatedKms(options: { maxAttempts?: number } = {}): 
   const client = createKmsClient({
     endpoint: emulator.url,
     region: "us-east-1",
-    maxAttempts: options.maxAttempts ?? 1,
-    requestTimeoutMs: testRequestTimeoutMs,
-    connectionTimeoutMs: testRequestTimeoutMs,
+    timeouts: testTimeouts({ maxAttempts: options.maxAttempts ?? 1 }),
   });
   const { keys, seal } = await provisionCatalogKeys({ client, stage: "test" });
   emulator.resetCounts();

@@ -3,7 +3,9 @@ import { connectDb } from "@coffer/core/db";
 import { systemClock } from "@coffer/core/clock";
 import { createTokenService, type CreateTokenInput } from "@coffer/core/tokens";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "@coffer/local/stack";
-import { runDynamoEndpoint, testRequestTimeoutMs } from "./dynamo";
+import { runDynamoEndpoint, testTimeouts } from "./dynamo";
+
+const stackBudgetMs = 25_000;
 
 /**
  * The whole local stack for one test file: its own KMS emulator and gateway, and a fresh table on
@@ -18,11 +20,14 @@ export async function startTestStack(
     dynamoEndpoint: runDynamoEndpoint(),
     tableName: `t_${randomUUID()}`,
     ...options,
+    // Patient SDK calls for a busy machine (about 3 s an attempt, as the gateway's 10 s allows);
+    // budget tests pass their own.
+    environment: { COFFER_TIME_BUDGET_MS: String(stackBudgetMs), ...options.environment },
   });
   const { db, dynamo } = connectDb({
     endpoint: stack.dynamoEndpoint,
     table: stack.tableName,
-    requestTimeoutMs: testRequestTimeoutMs,
+    timeouts: testTimeouts(),
   });
   const tokens = createTokenService({ db, clock: systemClock });
   return {

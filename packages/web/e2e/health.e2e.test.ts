@@ -7,7 +7,7 @@ import { startTestStack } from "@coffer/testkit/stack";
 import { startWebDevServer } from "@coffer/local/web";
 
 // The public page is for people sharing secrets: it shows no developer's health card (the admin
-// console will). The health procedure itself stays, and says what is down.
+// console will). The health procedure itself stays (up or down; admin.health says what is down).
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let web: Awaited<ReturnType<typeof startWebDevServer>>;
@@ -44,17 +44,9 @@ test("the public page loads with its security headers and no health card", async
   expect(violations.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
 });
 
-test("the health procedure still reports each dependency, and which one is down", async () => {
+// The public health answer is up or down only (it never says what is down); admin.health, on the
+// admin function, gives the detailed report (functions/src/health.test.ts).
+test("the public health procedure answers up, and nothing about its dependencies", async () => {
   const api = createCofferClient({ url: stack.gateway.url });
-  expect(await api.health.query()).toMatchObject({
-    status: "ok",
-    checks: { kms: { ok: true }, dynamodb: { ok: true } },
-  });
-  const rule = stack.kms.faults.add({ kind: "unavailable", mode: "refuse" });
-  try {
-    const error = await api.health.query().catch((e: { message: string }) => e);
-    expect((error as { message: string }).message).toContain("KMS is unreachable");
-  } finally {
-    stack.kms.faults.remove(rule);
-  }
+  expect(await api.health.query()).toEqual({ status: "up" });
 });

@@ -6,6 +6,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { addDeadline, awsClientConfig, type SdkTimeouts } from "../aws-client";
 import { limits } from "../config";
 import { CofferError } from "../errors";
 import type { BinObjects } from "./port";
@@ -13,21 +14,18 @@ import type { BinObjects } from "./port";
 export interface S3ClientOptions {
   /** Only for a local S3-compatible server; in AWS the SDK resolves it. */
   endpoint?: string;
-  requestTimeoutMs?: number;
+  /** The function's SDK time budget (aws-client), as for KMS and DynamoDB. */
+  timeouts?: SdkTimeouts;
 }
 
 export function createS3Client(options: S3ClientOptions = {}): S3Client {
-  return new S3Client({
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  const config = awsClientConfig(options);
+  const client = new S3Client({
+    ...config,
     // A local server answers on one host name; AWS's buckets have their own (virtual-hosted style).
     forcePathStyle: options.endpoint !== undefined,
-    maxAttempts: 3,
-    requestHandler: {
-      connectionTimeout: 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 3_000,
-      throwOnRequestTimeout: true,
-    },
   });
+  return options.timeouts ? addDeadline(client, options.timeouts.deadlineMs) : client;
 }
 
 const unavailable = (cause: unknown) =>

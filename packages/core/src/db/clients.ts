@@ -6,30 +6,16 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { addDeadline, type AwsClientOptions, awsClientConfig, defaultTimeouts } from "../aws-client";
 import { tableShape } from "../config";
 import { createTableInput } from "./table";
 
-export interface DynamoClientOptions {
-  /** Only for DynamoDB Local; in AWS the SDK resolves it (or reads AWS_ENDPOINT_URL_DYNAMODB). */
-  endpoint?: string;
-  region?: string;
-  maxAttempts?: number;
-  requestTimeoutMs?: number;
-  /** Tests on a busy machine lengthen it; production keeps 1 s, to fail over fast. */
-  connectionTimeoutMs?: number;
-}
+export type DynamoClientOptions = AwsClientOptions;
 
+/** Timeouts and retries come from the function's time budget (aws-client), like KMS's. */
 export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
-  return new DynamoDBClient({
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.region ? { region: options.region } : {}),
-    maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: {
-      connectionTimeout: options.connectionTimeoutMs ?? 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 3_000,
-      throwOnRequestTimeout: true,
-    },
-  });
+  const timeouts = options.timeouts ?? defaultTimeouts;
+  return addDeadline(new DynamoDBClient(awsClientConfig({ ...options, timeouts })), timeouts.deadlineMs);
 }
 
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {

@@ -2,13 +2,19 @@ import type { Clock } from "../clock";
 import { CofferError } from "../errors";
 import { withTimeout } from "../timeout";
 
+// Health, in two answers. The public one says up or down and nothing else, from a check that each
+// instance runs at most once per `cacheMs` (concurrent callers share the check in flight), so
+// that anyone calling it, even 200 times in one batch, spends at most one KMS and one DynamoDB
+// call per instance and period. The detailed report (each dependency, its latency, stage and
+// version) is for administrators.
+
 export interface DependencyCheck {
   ok: boolean;
   latencyMs: number;
 }
 
 export interface HealthReport {
-  status: "ok";
+  status: "ok" | "down";
   stage: string;
   version: string;
   checks: Record<string, DependencyCheck>;
@@ -21,11 +27,20 @@ export interface HealthDeps {
   /** Named real round trips, e.g. { kms: () => kms.describeKey(id), dynamodb: () => pingTable(...) }. */
   probes: Record<string, () => Promise<unknown>>;
   timeoutMs?: number;
+  /** How long an instance reuses its last check for public callers. */
+  cacheMs?: number;
 }
 
 const displayNames: Record<string, string> = { kms: "KMS", dynamodb: "DynamoDB" };
 
-export function createHealthService({ clock, stage, version, probes, timeoutMs = 2_000 }: HealthDeps) {
+export function createHealthService({
+  clock,
+  stage,
+  version,
+  probes,
+  timeoutMs = 2_000,
+  cacheMs = 5_000,
+}: HealthDeps) {
   async function probe(run: () => Promise<unknown>): Promise<DependencyCheck> {
     const started = clock.now();
     try {
@@ -36,13 +51,34 @@ export function createHealthService({ clock, stage, version, probes, timeoutMs =
     }
   }
 
-  /** Checks every dependency for real; throws "unavailable" naming the ones that are down. */
-  async function check(): Promise<HealthReport> {
+  /** Checks every dependency for real, now. */
+  async function report(): Promise<HealthReport> {
     const names = Object.keys(probes);
     const results = await Promise.all(names.map((name) => probe(probes[name]!)));
     const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
-    const down = names.filter((name) => !checks[name]!.ok);
-    const report: HealthReport = { status: "ok", stage, version, checks };
+    const isUp = results.every((check) => check.ok);
+    return { status: isUp ? "ok" : "down", stage, version, checks };
+  }
+
+  let cached: { at: number; report: Promise<HealthReport> } | undefined;
+  function cachedReport(): Promise<HealthReport> {
+    if (!cached || clock.now() - cached.at >= cacheMs) cached = { at: clock.now(), report: report() };
+    return cached.report;
+  }
+
+  /** For anyone: up, or "unavailable" without saying what is down. */
+  async function status(): Promise<{ status: "up" }> {
+    if ((await cachedReport()).status !== "ok")
+      throw new CofferError("unavailable", "Coffer is unavailable. Retry shortly.", {
+        reason: "service_down",
+      });
+    return { status: "up" };
+  }
+
+  /** For administrators: a fresh report; "unavailable" naming the dependencies that are down. */
+  async function details(): Promise<HealthReport> {
+    const fresh = await report();
+    const down = Object.keys(fresh.checks).filter((name) => !fresh.checks[name]!.ok);
     if (down.length > 0) {
       const list = down.map((name) => displayNames[name] ?? name).join(" and ");
       throw new CofferError(
@@ -50,14 +86,14 @@ export function createHealthService({ clock, stage, version, probes, timeoutMs =
         `${list} ${down.length > 1 ? "are" : "is"} unreachable. Retry shortly.`,
         {
           reason: "dependency_down",
-          details: { ...report, status: "down", down },
+          details: { ...fresh, down },
         },
       );
     }
-    return report;
+    return fresh;
   }
 
-  return { check };
+  return { status, details };
 }
 
 export type HealthService = ReturnType<typeof createHealthService>;

@@ -9,31 +9,14 @@ import {
   ReEncryptCommand,
   RotateKeyOnDemandCommand,
 } from "@aws-sdk/client-kms";
+import { addDeadline, type AwsClientOptions, awsClientConfig, defaultTimeouts } from "../aws-client";
 import { CofferError } from "../errors";
 import type { KeyRotation, Kms } from "./port";
 
-export interface KmsClientOptions {
-  /** Only for the emulator; in AWS the SDK resolves the endpoint (or reads AWS_ENDPOINT_URL_KMS). */
-  endpoint?: string;
-  region?: string;
-  maxAttempts?: number;
-  requestTimeoutMs?: number;
-  /** Tests on a busy machine lengthen it; production keeps 1 s, to fail over fast. */
-  connectionTimeoutMs?: number;
-}
-
-export function createKmsClient(options: KmsClientOptions = {}): KMSClient {
-  return new KMSClient({
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.region ? { region: options.region } : {}),
-    maxAttempts: options.maxAttempts ?? 3,
-    // Without throwOnRequestTimeout the SDK only warns when a request hangs (kms-emulator.md §6).
-    requestHandler: {
-      connectionTimeout: options.connectionTimeoutMs ?? 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 3_000,
-      throwOnRequestTimeout: true,
-    },
-  });
+/** Timeouts and retries come from the function's time budget (aws-client), like DynamoDB's. */
+export function createKmsClient(options: AwsClientOptions = {}): KMSClient {
+  const timeouts = options.timeouts ?? defaultTimeouts;
+  return addDeadline(new KMSClient(awsClientConfig({ ...options, timeouts })), timeouts.deadlineMs);
 }
 
 export function createAwsKms(client: KMSClient): Kms {

@@ -1,2 +1,2 @@
 export * from "./port";
-export { createAwsKms, createKmsClient, type KmsClientOptions } from "./aws";
+export { createAwsKms, createKmsClient } from "./aws";

@@ -1,6 +1,6 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { expect, onTestFinished, test } from "vitest";
-import { runDynamoEndpoint, tableClock } from "@coffer/testkit/dynamo";
+import { runDynamoEndpoint, tableClock, testTimeouts } from "@coffer/testkit/dynamo";
 import { sealBySpec } from "@coffer/testkit/sealed-by-spec";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { createEnvelopeCrypto } from "../crypto";
@@ -72,8 +72,7 @@ test("1,000 concurrent submissions of one payload: exactly one is stored, the re
     endpoint: runDynamoEndpoint(),
     table: parts.table.tableName,
     region: "us-east-1",
-    requestTimeoutMs: 120_000,
-    connectionTimeoutMs: 120_000,
+    timeouts: testTimeouts({ requestTimeoutMs: 120_000, connectionTimeoutMs: 120_000, deadlineMs: 400_000 }),
   });
   onTestFinished(() => patient.dynamo.destroy());
   const { put, spki, records } = setup(patient);

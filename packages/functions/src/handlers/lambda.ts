@@ -16,7 +16,7 @@ import { screenRequest, type ScreenedCall } from "./request-screen";
  * tRPC, a REST route key (`POST /v1/encrypt`) to the REST adapter, which calls the same procedures.
  */
 export function createLambdaHandler(fn: FunctionName, options: { openApiJson?: () => string } = {}) {
-  const services = createServices(portsFromEnvironment());
+  const services = createServices(portsFromEnvironment(fn));
   const contextOf = (event: APIGatewayProxyEventV2, context: Pick<LambdaContext, "awsRequestId">) =>
     createContext(services, {
       requestId: context.awsRequestId,

@@ -1,18 +1,31 @@
 import { Resource } from "sst";
+import { sdkTimeouts } from "@coffer/core/aws-client";
 import { createS3BinObjects, createS3Client } from "@coffer/core/bin-objects";
 import { systemClock } from "@coffer/core/clock";
 import { createDynamoClient } from "@coffer/core/db";
 import { createAwsKms, createKmsClient } from "@coffer/core/kms";
 import packageJson from "../../package.json" with { type: "json" };
 import { linkNames } from "../links";
+import { type FunctionName, functionRoutes } from "../routes";
 import type { Ports } from "../services";
+
+/**
+ * The time a function's SDK calls must fit in: its timeout from the route table, unless
+ * COFFER_TIME_BUDGET_MS says otherwise (infra sets it under `sst dev`, where the function runs on a
+ * laptop far from AWS; tests set it to prove the budget, or to be patient on a busy machine).
+ */
+export function timeBudgetMs(fn: FunctionName, env: NodeJS.ProcessEnv = process.env): number {
+  const override = Number(env.COFFER_TIME_BUDGET_MS);
+  return override > 0 ? override : functionRoutes[fn].timeoutSeconds * 1000;
+}
 
 // The only code that reads SST links. In AWS they come from the function's environment; locally the
 // gateway sets the same SST_RESOURCE_* variables (and AWS_ENDPOINT_URL_* for the emulators).
-export function portsFromEnvironment(): Ports {
+export function portsFromEnvironment(fn: FunctionName = "api"): Ports {
+  const timeouts = sdkTimeouts(timeBudgetMs(fn));
   return {
-    kms: createAwsKms(createKmsClient()),
-    dynamo: createDynamoClient(),
+    kms: createAwsKms(createKmsClient({ timeouts })),
+    dynamo: createDynamoClient({ timeouts }),
     tableName: Resource[linkNames.table].name,
     clock: systemClock,
     stage: Resource.App.stage,
@@ -21,9 +34,10 @@ export function portsFromEnvironment(): Ports {
     sealKeyId: Resource[linkNames.keys].seal,
     binObjects: createS3BinObjects({
       // Locally the stack points this at its S3-compatible server, as it does KMS and DynamoDB.
-      client: createS3Client(
-        process.env.AWS_ENDPOINT_URL_S3 ? { endpoint: process.env.AWS_ENDPOINT_URL_S3 } : {},
-      ),
+      client: createS3Client({
+        timeouts,
+        ...(process.env.AWS_ENDPOINT_URL_S3 ? { endpoint: process.env.AWS_ENDPOINT_URL_S3 } : {}),
+      }),
       bucket: Resource[linkNames.binObjects].name,
     }),
   };

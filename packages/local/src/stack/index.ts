@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { sdkTimeouts } from "@coffer/core/aws-client";
 import { createDynamoClient, ensureTable } from "@coffer/core/db";
 import { functionRoutes } from "@coffer/functions/routes";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../dynamodb";
@@ -19,6 +20,8 @@ export interface LocalStackOptions {
   tableName?: string;
   ports?: { kms?: number; dynamodb?: number; gateway?: number; s3?: number };
   onRequest?: GatewayOptions["onRequest"];
+  /** More variables for the functions' environment (e.g. COFFER_TIME_BUDGET_MS). */
+  environment?: Record<string, string>;
   /** Run the scheduled key maintenance every this many ms (0: never, the default in tests). */
   maintenanceIntervalMs?: number;
   /** More functions for the gateway to serve beside the route table's (the benchmark's echo). */
@@ -82,7 +85,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const awsEnvironment = localAwsEnvironment({ kms: kms.url, dynamodb: dynamoEndpoint, s3: s3.url });
     Object.assign(process.env, awsEnvironment);
 
-    const dynamoClient = createDynamoClient({ endpoint: dynamoEndpoint });
+    // Setting up is not a Lambda request: a patient budget, for DynamoDB Local on a busy machine.
+    const dynamoClient = createDynamoClient({ endpoint: dynamoEndpoint, timeouts: sdkTimeouts(60_000) });
     await ensureTable(dynamoClient, tableName);
     dynamoClient.destroy();
 
@@ -105,6 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           keyArns,
           sealArn: provisioned.seal.arn,
         }),
+        ...options.environment,
       },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       ...(options.extraFunctions ? { functions: { ...functionRoutes, ...options.extraFunctions } } : {}),

@@ -1,0 +1,3 @@
+import { createLambdaHandler } from "./lambda";
+
+export const handler = createLambdaHandler("admin");

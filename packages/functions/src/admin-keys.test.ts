@@ -5,9 +5,9 @@ import { startTestStack } from "@coffer/testkit/stack";
 import { refusalOf as outcome } from "@coffer/testkit/refusal";
 import { b64 } from "@coffer/testkit/b64";
 
-// Key lifecycle through the API: the admin procedures run in the api function, the decrypt
-// procedures in the decrypt function, each with its own key ring (two warm instances). Their codes
-// and reasons come through the one error table; the audit chain records each change.
+// Key lifecycle through the API: the admin procedures run in the admin function, encrypt in the api
+// function and decrypt in the decrypt function, each with its own key ring (three warm instances).
+// Their codes and reasons come through the one error table; the audit chain records each change.
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let client: CofferClient;
@@ -21,10 +21,12 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 /**
- * The handlers run in this process with the system clock: the other function's instance sees a
- * change within its ring's 1 s bound, so the check is retried within 1.5 s instead of sleeping.
+ * The handlers run in this process with the system clock: another function's instance sees a
+ * change within its ring's 1 s staleness, so the check is retried instead of sleeping. The wait is
+ * looser than the bound because each try is a request on a possibly loaded machine; the 1 s bound
+ * itself is proven with an injected clock in core's keys/lifecycle.int.test.ts.
  */
-const withinBound = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 1_500, interval: 100 });
+const withinBound = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 10_000, interval: 100 });
 
 test("rotate, retire, disable and enable through the API, every change on the key's audit chain", async () => {
   const context = { tenant: "api" };
@@ -33,9 +35,11 @@ test("rotate, retire, disable and enable through the API, every change on the ke
   const logged = vi.spyOn(console, "log").mockImplementation(() => {});
 
   expect((await client.admin.keys.rotate.mutate({ keyName: "pii" })).currentVersion).toBe(2);
-  const v2 = (await client.crypto.encrypt.mutate({ keyName: "pii", plaintext: b64("two"), context }))
-    .envelope;
-  expect(inspectEnvelope(Buffer.from(v2, "base64url")).keyVersion).toBe(2);
+  let v2 = "";
+  await withinBound(async () => {
+    v2 = (await client.crypto.encrypt.mutate({ keyName: "pii", plaintext: b64("two"), context })).envelope;
+    expect(inspectEnvelope(Buffer.from(v2, "base64url")).keyVersion).toBe(2);
+  });
   expect(await outcome(client.crypto.decrypt.mutate({ envelope: v1, context }))).toBe("ok");
 
   expect(
@@ -51,8 +55,10 @@ test("rotate, retire, disable and enable through the API, every change on the ke
   );
 
   await client.admin.keys.disable.mutate({ keyName: "pii" });
-  expect(await outcome(client.crypto.encrypt.mutate({ keyName: "pii", plaintext: b64("x"), context }))).toBe(
-    "PRECONDITION_FAILED:key_disabled",
+  await withinBound(async () =>
+    expect(
+      await outcome(client.crypto.encrypt.mutate({ keyName: "pii", plaintext: b64("x"), context })),
+    ).toBe("PRECONDITION_FAILED:key_disabled"),
   );
   await withinBound(async () =>
     expect(await outcome(client.crypto.decrypt.mutate({ envelope: v2, context }))).toBe(

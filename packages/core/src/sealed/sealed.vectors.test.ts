@@ -4,7 +4,7 @@ import { expect, test } from "vitest";
 import { CofferError } from "../errors";
 import { openSealedBytes } from "./open";
 import { sealedRefusal } from "./refusals";
-import type { SealedVectorFile } from "./vectors/vector-file";
+import type { SealedVectorFile } from "@coffer/sealing/sealed";
 
 // docs/sealed-vectors.json, made by node:crypto from the spec alone (vectors/make-vectors.ts), is
 // replayed through the server's opener. KMS's part, the RSA-OAEP unwrap, is done here with the

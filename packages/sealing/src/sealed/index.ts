@@ -14,3 +14,4 @@ export {
   type SealedPayload,
 } from "./format";
 export { fingerprintOf, importSealKey, type SealRandomness, sealPayload } from "./seal";
+export type { SealedVector, SealedVectorFile } from "./vector-file";

@@ -1,24 +1,14 @@
 import { constants, createPrivateKey, privateDecrypt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { fingerprintOf, parseSealed, sealPayload } from ".";
+import { fingerprintOf, parseSealed, sealPayload, type SealedVectorFile } from ".";
 
 // The other direction: this package (WebCrypto, what the browser runs) seals each "ok" vector's
 // plaintext with the vector's random inputs, and must produce the vector's bytes, except the RSA
 // ciphertext, which OAEP randomises: that one must unwrap to the vector's AES key.
-interface Vector {
-  name: string;
-  expect: string;
-  sealed: string;
-  plaintext?: string;
-  timestampMs?: number;
-  nonce?: string;
-  aesKey?: string;
-  iv?: string;
-}
 const file = JSON.parse(
   readFileSync(new URL("../../../../docs/sealed-vectors.json", import.meta.url), "utf8"),
-) as { spki: string; privateKeyPkcs8: string; fingerprint: string; vectors: Vector[] };
+) as SealedVectorFile;
 const hex = (value: string) => Buffer.from(value, "hex");
 const privateKey = createPrivateKey({ key: hex(file.privateKeyPkcs8), format: "der", type: "pkcs8" });
 const unwrap = (wrapped: Uint8Array) =>

@@ -13,7 +13,7 @@ import {
 } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { SealedVector, SealedVectorFile } from "./vector-file";
+import type { SealedVector, SealedVectorFile } from "@coffer/sealing/sealed";
 
 const bytes = (label: string, length: number) =>
   createHash("shake256", { outputLength: length }).update(`coffer sealed vector: ${label}`).digest();

@@ -71,6 +71,11 @@ describe("DynamoDB policies from the route table", () => {
         `dynamodb:GetItem ${t} ${entityKeys.requestLink.table}`,
         `dynamodb:UpdateItem ${t} ${entityKeys.requestLink.table}`,
         `dynamodb:Query ${t}/index/gsi1 ${entityKeys.requestLink.gsi1}`,
+        // Any request may carry its instance's usage flush: key and token usage, refusal counts,
+        // sampled refusals.
+        `dynamodb:UpdateItem ${t} ${entityKeys.usage.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.refusalCount.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.refusalSample.table}`,
       ].sort(),
     );
     expect(grants(policyOf("decrypt")).sort()).toEqual(
@@ -83,6 +88,9 @@ describe("DynamoDB policies from the route table", () => {
         // crypto.openSealed claims the payload's nonce, and releases a claim whose payload failed.
         `dynamodb:PutItem ${t} ${entityKeys.nonce.table}`,
         `dynamodb:DeleteItem ${t} ${entityKeys.nonce.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.usage.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.refusalCount.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.refusalSample.table}`,
       ].sort(),
     );
     expect(grants(policyOf("admin")).sort()).toEqual(
@@ -105,6 +113,14 @@ describe("DynamoDB policies from the route table", () => {
         // Rewrap campaigns: started (checked against a running one) and followed.
         `dynamodb:GetItem ${t} ${entityKeys.campaign.table}`,
         `dynamodb:PutItem ${t} ${entityKeys.campaign.table}`,
+        // Usage read for the console (keys.list, keys.usage: a key's partition; tokens.list: each
+        // token's item), refusals read and, as on every function, flushed.
+        `dynamodb:Query ${t} ${entityKeys.usage.table}`,
+        `dynamodb:GetItem ${t} ${entityKeys.usage.table}`,
+        `dynamodb:Query ${t} ${entityKeys.refusalCount.table}`,
+        `dynamodb:Query ${t} ${entityKeys.refusalSample.table}`,
+        `dynamodb:UpdateItem ${t} ${entityKeys.refusalCount.table}`,
+        `dynamodb:PutItem ${t} ${entityKeys.refusalSample.table}`,
       ].sort(),
     );
   });
@@ -127,7 +143,7 @@ describe("DynamoDB policies from the route table", () => {
       }
   });
 
-  test("the api function cannot write a token, and the decrypt function writes only nonce claims", () => {
+  test("the api function cannot write a token, and the decrypt function writes only nonce claims and counters", () => {
     const tokenWrites = grants(policyOf("api")).filter(
       (grant) =>
         WRITES.some((w) => grant.startsWith(`${w} `)) && grant.endsWith(` ${entityKeys.token.table}`),
@@ -136,7 +152,14 @@ describe("DynamoDB policies from the route table", () => {
     const decryptWrites = grants(policyOf("decrypt")).filter((grant) =>
       WRITES.some((w) => grant.startsWith(`${w} `)),
     );
-    expect(decryptWrites.every((grant) => grant.endsWith(` ${entityKeys.nonce.table}`))).toBe(true);
+    const counters = [entityKeys.usage, entityKeys.refusalCount, entityKeys.refusalSample].map(
+      (k) => k.table,
+    );
+    expect(
+      decryptWrites.every((grant) =>
+        [entityKeys.nonce.table, ...counters].some((pattern) => grant.endsWith(` ${pattern}`)),
+      ),
+    ).toBe(true);
   });
 
   test("only the indexes a function queries are granted", () => {

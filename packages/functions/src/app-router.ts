@@ -1,6 +1,6 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { type FunctionName, functionFor, type ProcedurePath, procedureRoutes } from "./routes";
-import { adminAudit, adminKeys, adminTokens } from "./routers/admin";
+import { adminAudit, adminKeys, adminRefusals, adminTokens } from "./routers/admin";
 import { binsRouter } from "./routers/bins";
 import { cryptoProcedures } from "./routers/crypto";
 import { health, healthDetails } from "./routers/health";
@@ -14,7 +14,13 @@ export const appRouter = router({
   keys: { ...keysApi, ...keysDecrypt },
   crypto: cryptoProcedures,
   records: recordsProcedures,
-  admin: { tokens: adminTokens, health: healthDetails, keys: adminKeys, audit: adminAudit },
+  admin: {
+    tokens: adminTokens,
+    health: healthDetails,
+    keys: adminKeys,
+    audit: adminAudit,
+    refusals: adminRefusals,
+  },
   bins: binsRouter,
   requests: requestsRouter,
 });

@@ -7,8 +7,17 @@ export interface RequestInfo {
   authorization: string | undefined;
 }
 
+/**
+ * Who a request turned out to be, once its token checked out (trpc.ts `scoped` fills it): what the
+ * refusal log names when a later check refuses the request. Ids only, never the secret.
+ */
+export interface RequestAttribution {
+  tokenId?: string;
+  namespace?: string;
+}
+
 export function createContext(services: Services, request: RequestInfo) {
-  return { services, request };
+  return { services, request, attribution: {} as RequestAttribution };
 }
 
 export type Context = ReturnType<typeof createContext>;

@@ -56,7 +56,9 @@ let dynamo: DynamoProxy;
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
   dynamo = await startDynamoProxy(runDynamoEndpoint());
-  stack = await startTestStack({ dynamoEndpoint: dynamo.url });
+  // A usage flush on every request that holds counts (not once a second), so that each request's own
+  // counter writes are observed with it and every function's flush grants are seen in use.
+  stack = await startTestStack({ dynamoEndpoint: dynamo.url, environment: { COFFER_USAGE_FLUSH_MS: "0" } });
   client = createCofferClient({
     url: stack.gateway.url,
     token: await stack.mintToken({
@@ -315,6 +317,28 @@ test("a sealed payload refused after its nonce was claimed gives the claim back,
     ).toEqual(["$coffer#nonce"]);
     const fn = functionFor(path)!;
     expect(dynamoViolations(fn, requests), path).toEqual([]);
+    used[fn].push(...requests);
+  }
+});
+
+test("a refused request on each function flushes its refusal counters and sample within that function's statements", async () => {
+  const stranger = createCofferClient({ url: stack.gateway.url, token: "coffer_not-a-token" });
+  const refused: Record<FunctionName, () => Promise<unknown>> = {
+    api: () => stranger.crypto.encrypt.mutate({ keyName: "default", plaintext: "eA" }),
+    decrypt: () => stranger.records.list.query({}),
+    admin: () => stranger.admin.keys.list.query(),
+  };
+  for (const fn of functionNames) {
+    dynamo.requests.length = 0;
+    await expect(refused[fn](), fn).rejects.toThrow();
+    const requests = [...dynamo.requests];
+    expect(requests.map((r) => `${r.action} ${r.leadingKeys[0]?.split("_")[0]}`).sort(), fn).toEqual(
+      expect.arrayContaining([
+        "dynamodb:PutItem $coffer#refusalLog",
+        "dynamodb:UpdateItem $coffer#refusalTally",
+      ]),
+    );
+    expect(dynamoViolations(fn, requests), fn).toEqual([]);
     used[fn].push(...requests);
   }
 });

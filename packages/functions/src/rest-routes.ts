@@ -179,6 +179,16 @@ export const restRoutes = {
     path: "/v1/admin/campaigns/{campaignId}",
     summary: "A rewrap campaign's progress",
   },
+  "admin.keys.usage": {
+    method: "GET",
+    path: "/v1/admin/keys/{keyName}/usage",
+    summary: "A key's usage per UTC day and version (?days=1..90, default 14)",
+  },
+  "admin.refusals.list": {
+    method: "GET",
+    path: "/v1/admin/refusals",
+    summary: "Refused requests and bin burns: counts per namespace and reason, and a sampled log",
+  },
   "admin.audit.list": {
     method: "GET",
     path: "/v1/admin/audit",

@@ -100,6 +100,26 @@ const audited = [
 const keyChange = [{ entity: "key", actions: ["GetItem", "PutItem", "UpdateItem"] }, ...audited] as const;
 /** The key ring reads a key's state and versions (then trusts them for its staleness bound). */
 const keyRing = { entity: "key", actions: ["GetItem"] } as const;
+/** A flush of the instance's refusal counters (atomic ADD) and of its sampled refusal log (conditional put). */
+const flushRefusals = [
+  { entity: "refusalCount", actions: ["UpdateItem"] },
+  { entity: "refusalSample", actions: ["PutItem"] },
+] as const;
+/** A flush of the instance's key and token usage counters (atomic ADD). */
+const flushUsage = { entity: "usage", actions: ["UpdateItem"] } as const;
+
+/**
+ * What every request of a function may do besides its procedure's own work: the request that finds
+ * its instance's usage meter due (about once a second) flushes it, whichever procedure it is
+ * (usage/meter.ts; a Lambda instance has no background time of its own). Every procedure can be
+ * refused, so every function flushes refusal counts; only the functions that encrypt and decrypt
+ * hold key and token usage.
+ */
+export const everyRequestOf = {
+  api: [flushUsage, ...flushRefusals],
+  decrypt: [flushUsage, ...flushRefusals],
+  admin: [...flushRefusals],
+} as const satisfies Record<FunctionName, readonly DynamoCapability[]>;
 
 export const procedureRoutes = {
   health: { fn: "api", kms: ["describeKey"], dynamo: ["describeTable"] },
@@ -184,7 +204,12 @@ export const procedureRoutes = {
   "admin.tokens.list": {
     fn: "admin",
     kms: [],
-    dynamo: [authenticate, { entity: "token", actions: ["Query"], index: "gsi1" }],
+    // Each listed token's usage counters: one GetItem each.
+    dynamo: [
+      authenticate,
+      { entity: "token", actions: ["Query"], index: "gsi1" },
+      { entity: "usage", actions: ["GetItem"] },
+    ],
   },
   "admin.health": { fn: "admin", kms: ["describeKey"], dynamo: [authenticate, "describeTable"] },
   "admin.tokens.revoke": {
@@ -199,7 +224,22 @@ export const procedureRoutes = {
   "admin.keys.list": {
     fn: "admin",
     kms: [],
-    dynamo: [authenticate, { entity: "key", actions: ["GetItem"] }],
+    // Each key's item and its usage totals per version (one partition per key).
+    dynamo: [authenticate, { entity: "key", actions: ["GetItem"] }, { entity: "usage", actions: ["Query"] }],
+  },
+  "admin.keys.usage": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, { entity: "usage", actions: ["Query"] }],
+  },
+  "admin.refusals.list": {
+    fn: "admin",
+    kms: [],
+    dynamo: [
+      authenticate,
+      { entity: "refusalCount", actions: ["Query"] },
+      { entity: "refusalSample", actions: ["Query"] },
+    ],
   },
   "admin.keys.rotate": { fn: "admin", kms: ["rotateKey"], dynamo: [authenticate, ...keyChange] },
   "admin.keys.disable": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
@@ -330,10 +370,16 @@ export function functionFor(path: string): FunctionName | undefined {
   return (procedureRoutes as Record<string, ProcedureRoute>)[path]?.fn;
 }
 
-/** The DynamoDB capabilities of every procedure that a function serves (infra merges them). */
+/**
+ * The DynamoDB capabilities of every procedure that a function serves, and of the usage flush that
+ * any of its requests may carry (infra merges them).
+ */
 export function dynamoCapabilitiesOf(fn: FunctionName): DynamoCapability[] {
   const routes = Object.values(procedureRoutes) as ProcedureRoute[];
-  return routes.filter((route) => route.fn === fn).flatMap((route) => route.dynamo);
+  return [
+    ...everyRequestOf[fn],
+    ...routes.filter((route) => route.fn === fn).flatMap((route) => route.dynamo),
+  ];
 }
 
 /** The union of the KMS capabilities of every procedure that a function serves. */

@@ -16,6 +16,7 @@ import { createRequestService } from "@coffer/core/requests";
 import { createSealedService } from "@coffer/core/sealed";
 import { buildOnFirstUse } from "@coffer/core/lazy";
 import { createTokenService } from "@coffer/core/tokens";
+import { createUsageMeter, createUsageReports, NO_NAMESPACE } from "@coffer/core/usage";
 import { linkNames } from "./links";
 
 /** Everything the services need from the outside world; the handler and the tests build it. */
@@ -34,6 +35,8 @@ export interface Ports {
   keyRingStalenessMs?: number;
   /** The bucket for large bin contents. */
   binObjects?: BinObjects;
+  /** How often an instance flushes its usage counters at most; 1 s unless a test says otherwise. */
+  usageFlushIntervalMs?: number;
 }
 
 /**
@@ -58,9 +61,15 @@ export function createServices(ports: Ports) {
     kmsKeyIds: dataKeyIds,
     ...(ports.keyRingStalenessMs !== undefined ? { stalenessMs: ports.keyRingStalenessMs } : {}),
   });
+  // One meter per instance: it holds the counts between flushes (building it costs nothing).
+  const usage = createUsageMeter({
+    db,
+    clock,
+    ...(ports.usageFlushIntervalMs !== undefined ? { flushIntervalMs: ports.usageFlushIntervalMs } : {}),
+  });
   const shared = buildOnFirstUse({
     // One envelope crypto per instance: its data-key caches are what keep KMS calls rare.
-    crypto: () => createEnvelopeCrypto({ kms, clock, keys: ring }),
+    crypto: () => createEnvelopeCrypto({ kms, clock, keys: ring, usage }),
     lifecycle: () =>
       createKeyLifecycle({
         db,
@@ -86,7 +95,9 @@ export function createServices(ports: Ports) {
         onAuditAppended: logAuditHead,
       }),
     audit: () => createAuditService({ db }),
-    dataKeys: () => createDataKeyService({ kms, keyIds: dataKeyIds, ring }),
+    usage: () => usage,
+    usageReports: () => createUsageReports({ db, clock }),
+    dataKeys: () => createDataKeyService({ kms, keyIds: dataKeyIds, ring, usage }),
     encryption: () => createEncryptionService({ crypto: shared.crypto }),
     records: () => createRecordService({ db, crypto: shared.crypto, clock }),
     sealed: () => shared.sealed,
@@ -99,6 +110,14 @@ export function createServices(ports: Ports) {
         clock,
         keyId: keyIds.bins,
         objects: ports.binObjects,
+        // Bins have no token, so burns are logged under no namespace.
+        onBurned: ({ reason, procedure, requestId }) =>
+          usage.countRefusal({
+            namespace: NO_NAMESPACE,
+            reason,
+            procedure,
+            requestId: requestId ?? "",
+          }),
       }),
     health: () =>
       createHealthService({

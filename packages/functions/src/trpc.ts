@@ -1,6 +1,7 @@
 import { initTRPC } from "@trpc/server";
 import { CofferError } from "@coffer/core/errors";
 import type { Scope } from "@coffer/core/tokens";
+import { NO_NAMESPACE, refusalReasonOf } from "@coffer/core/usage";
 import type { Context } from "./context";
 import { formatError, toTRPCError } from "./errors";
 
@@ -15,9 +16,26 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({ errorFormatter: formatError, isDev: false });
 
-// Every procedure is built on this base, so every failure goes through the one mapping point.
-const base = t.procedure.use(async ({ next }) => {
+// Every procedure is built on this base, so every failure goes through the one mapping point, and
+// every request ends by counting its refusal (if it was refused) and flushing the instance's usage
+// counters when a flush is due (about once a second; it never fails the request, see usage/meter.ts).
+const base = t.procedure.use(async ({ ctx, path, next }) => {
   const result = await next();
+  const usage = ctx.services.usage;
+  if (!result.ok) {
+    const reason = refusalReasonOf(result.error.cause);
+    if (reason !== undefined) {
+      const { tokenId, namespace } = ctx.attribution;
+      usage.countRefusal({
+        namespace: namespace ?? NO_NAMESPACE,
+        reason,
+        procedure: path,
+        requestId: ctx.request.requestId,
+        ...(tokenId !== undefined ? { tokenId } : {}),
+      });
+    }
+  }
+  await usage.flushIfDue();
   if (!result.ok) throw toTRPCError(result.error);
   return result;
 });
@@ -35,6 +53,8 @@ export const scoped = (scope: Scope | readonly Scope[]) => {
   const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
   return base.meta({ scopes: accepted }).use(async ({ ctx, next }) => {
     const caller = await ctx.services.tokens.authenticate(ctx.request.authorization);
+    ctx.attribution.tokenId = caller.tokenId;
+    ctx.attribution.namespace = caller.namespace;
     if (!accepted.some((one) => caller.scopes.includes(one))) {
       const named = accepted.map((one) => `"${one}"`).join(" or ");
       throw new CofferError(

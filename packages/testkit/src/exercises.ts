@@ -199,6 +199,8 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
         running ?? (await client.admin.keys.startRewrap.mutate({ keyName: "pii" })).campaignId;
       return () => caller.admin.keys.campaign.query({ campaignId });
     },
+    "admin.keys.usage": async () => () => caller.admin.keys.usage.query({ keyName: "default", days: 7 }),
+    "admin.refusals.list": async () => () => caller.admin.refusals.list.query({}),
     "admin.audit.list": async () => () => caller.admin.audit.list.query({ chain: "tokens" }),
     "admin.audit.verify": async () => () => caller.admin.audit.verify.query({ chain: "key:pii" }),
     "admin.tokens.revoke": async () => {

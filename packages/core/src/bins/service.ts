@@ -55,11 +55,19 @@ export interface BinServiceDeps {
   rateLimits?: Record<keyof typeof limits.binRateLimits, RateLimitRule>;
   /** Storage for contents above the inline limit; without it, such bins are refused. */
   objects?: BinObjects | undefined;
+  /**
+   * Told of each burn (the last read taken, or the bin destroyed after too many wrong passphrases),
+   * for the refusal and burn counters; ids only.
+   */
+  onBurned?: (burn: { reason: BinBurnReason; procedure: string; requestId: string | undefined }) => void;
 }
 
-/** Where a request came from; only the source IP, for the rate limit. */
+export type BinBurnReason = "bin_burned" | "bin_passphrase_limit";
+
+/** Where a request came from: the source IP, for the rate limit, and the request id, for the burn log. */
 export interface RequestOrigin {
   sourceIp: string;
+  requestId?: string;
 }
 
 export type BinMetadata =
@@ -86,6 +94,7 @@ export function createBinService({
   keyId,
   rateLimits = limits.binRateLimits,
   objects,
+  onBurned,
 }: BinServiceDeps) {
   const nowSeconds = () => toEpochSeconds(clock.now());
   const rateLimiter = createRateLimiter({
@@ -230,8 +239,10 @@ export function createBinService({
       nowSeconds: now,
       spentUntil: now + limits.binDownloadUrlSeconds,
     });
-    if (!taken) throw await whyNoRead(proofs);
+    if (!taken) throw await whyNoRead(proofs, origin);
     const { bin, readsLeft } = taken;
+    if (readsLeft === 0)
+      onBurned?.({ reason: "bin_burned", procedure: "bins.reveal", requestId: origin.requestId });
     const content = bin.objectKey
       ? { downloadUrl: await requireObjects().presignDownload(bin.objectKey) }
       : { ciphertext: toBase64url(bin.ciphertext as Uint8Array) };
@@ -251,11 +262,14 @@ export function createBinService({
    * passphrase is counted by a conditional write of its own, and the one that reaches the limit
    * destroys the bin.
    */
-  async function whyNoRead(proofs: {
-    binId: string;
-    linkProofHash: string;
-    readProofHash: string;
-  }): Promise<CofferError> {
+  async function whyNoRead(
+    proofs: {
+      binId: string;
+      linkProofHash: string;
+      readProofHash: string;
+    },
+    origin: RequestOrigin,
+  ): Promise<CofferError> {
     const item = await readLiveBin(proofs.binId);
     if (!item) return binGone();
     if (item.linkProofHash !== proofs.linkProofHash) return linkProofRefused();
@@ -268,6 +282,7 @@ export function createBinService({
       binId: proofs.binId,
       limit: limits.maxBinWrongPassphrases,
     });
+    onBurned?.({ reason: "bin_passphrase_limit", procedure: "bins.reveal", requestId: origin.requestId });
     return binDestroyedByGuesses();
   }
 

@@ -24,6 +24,11 @@ export const entityKeys = {
   audit: { table: "$coffer#chain_*" },
   chainHead: { table: "$coffer#chain_*" },
   campaign: { table: "$coffer#campaignId_*" },
+  // Usage counters, one partition per key ("key:<name>") or token ("token:<id>").
+  usage: { table: "$coffer#usageOf_*" },
+  // Refusal counters and the sampled refusal log: one fixed partition each.
+  refusalCount: { table: "$coffer#refusalTally_refusals" },
+  refusalSample: { table: "$coffer#refusalLog_refusals" },
 } as const satisfies Record<string, { table: string } & Record<string, string>>;
 
 export type EntityName = keyof typeof entityKeys;

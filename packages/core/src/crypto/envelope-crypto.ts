@@ -39,6 +39,24 @@ export interface EnvelopeCryptoDeps {
   kms: Kms;
   clock: Clock;
   keys: EnvelopeKeyRing;
+  /** Told of every successful encrypt and decrypt (the usage meter); rewraps count as neither. */
+  usage?: KeyUseCounter;
+}
+
+/** A port for the usage counters: crypto reports what it did, and never waits for them. */
+export interface KeyUseCounter {
+  countKeyUse(use: {
+    keyName: string;
+    keyVersion: number;
+    kind: "encrypt" | "decrypt";
+    bytes: number;
+    tokenId?: string;
+  }): void;
+}
+
+/** Whose use an operation is, for the usage counters: the calling token's id, when there is one. */
+export interface UsedBy {
+  usedBy?: string | undefined;
 }
 
 export type EnvelopeCrypto = ReturnType<typeof createEnvelopeCrypto>;
@@ -68,23 +86,40 @@ export interface DecryptResult {
   keyVersion: number;
 }
 
-export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
+export function createEnvelopeCrypto({ kms, clock, keys, usage }: EnvelopeCryptoDeps) {
+  const counted = (
+    kind: "encrypt" | "decrypt",
+    keyName: string,
+    keyVersion: number,
+    bytes: number,
+    usedBy: string | undefined,
+  ) =>
+    usage?.countKeyUse({
+      keyName,
+      keyVersion,
+      kind,
+      bytes,
+      ...(usedBy !== undefined ? { tokenId: usedBy } : {}),
+    });
+
   const dataKeys = createDataKeyCache({ kms, clock });
   const nextIv = createIvSource();
   const unwrappedKeys = createUnwrappedKeyCache({ kms, clock });
 
-  async function encrypt(input: {
-    keyName: string;
-    plaintext: Uint8Array;
-    context: EncryptionContext;
-  }): Promise<Buffer> {
+  async function encrypt(
+    input: {
+      keyName: string;
+      plaintext: Uint8Array;
+      context: EncryptionContext;
+    } & UsedBy,
+  ): Promise<Buffer> {
     const { plaintext, context } = input;
     if (plaintext.byteLength > limits.maxPlaintextBytes) throw plaintextTooLarge(limits.maxPlaintextBytes);
     const contextBytes = encodeValidContext(context);
     const key = await keys.encryptionKey(input.keyName);
     const algorithmId = ALGORITHM_ID[key.mode];
     const request = { key, context, contextBytes, plaintextBytes: plaintext.byteLength };
-    return dataKeys.withDataKey(request, (dataKey) => {
+    const envelope = await dataKeys.withDataKey(request, (dataKey) => {
       // KMS mode: a cached data key serves one context, so it has one set of message keys.
       // Derived mode: it serves every context, each with its own message keys.
       const memoId = key.mode === "derived" ? contextBytes.toString("latin1") : "";
@@ -103,6 +138,8 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
         nextIv(),
       );
     });
+    counted("encrypt", key.name, key.version, plaintext.byteLength, input.usedBy);
+    return envelope;
   }
 
   /**
@@ -117,7 +154,11 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
   }
 
   /** Unwraps the data key (cached) and opens the payload; `context` is the header's, decoded. */
-  async function open(parsed: ParsedEnvelope, context: EncryptionContext): Promise<DecryptResult> {
+  async function open(
+    parsed: ParsedEnvelope,
+    context: EncryptionContext,
+    usedBy: string | undefined,
+  ): Promise<DecryptResult> {
     const { keyName, keyVersion, wrappedKey, keyBinding, salt, algorithmId, contextBytes } = parsed;
     // The lifecycle hook: a version below the key's minimum is refused here, before KMS.
     const key = await keys.decryptionKey(keyName, keyVersion);
@@ -135,34 +176,39 @@ export function createEnvelopeCrypto({ kms, clock, keys }: EnvelopeCryptoDeps) {
       const messageKeys = memoizedMessageKeys(dataKey, memoId, salt, algorithmId, contextBytes);
       return openEnvelope(parsed, messageKeys);
     });
+    counted("decrypt", keyName, keyVersion, plaintext.byteLength, usedBy);
     return { plaintext, keyName, keyVersion };
   }
 
   /** Decrypts for a caller who must send the context the envelope was made with. */
-  async function decrypt(input: {
-    envelope: Uint8Array;
-    context: EncryptionContext;
-    authorize?: AuthorizeEnvelope;
-  }): Promise<DecryptResult> {
+  async function decrypt(
+    input: {
+      envelope: Uint8Array;
+      context: EncryptionContext;
+      authorize?: AuthorizeEnvelope;
+    } & UsedBy,
+  ): Promise<DecryptResult> {
     const { context } = input;
     const contextBytes = encodeValidContext(context);
     const parsed = parseAndAuthorize(input.envelope, input.authorize);
     assertContextMatches(parsed, contextBytes);
     // From here on the header's context is the caller's: their canonical bytes are equal.
-    return open(parsed, context);
+    return open(parsed, context, input.usedBy);
   }
 
   /**
    * Decrypts an envelope this service stored itself (records): the header's context is the one
    * to use, decoded once (strictly) and returned, never re-validated or re-encoded.
    */
-  async function decryptStored(input: {
-    envelope: Uint8Array;
-    authorize?: AuthorizeEnvelope;
-  }): Promise<DecryptResult & { context: EncryptionContext }> {
+  async function decryptStored(
+    input: {
+      envelope: Uint8Array;
+      authorize?: AuthorizeEnvelope;
+    } & UsedBy,
+  ): Promise<DecryptResult & { context: EncryptionContext }> {
     const parsed = parseAndAuthorize(input.envelope, input.authorize);
     const context = decodeContext(parsed.contextBytes);
-    return { ...(await open(parsed, context)), context };
+    return { ...(await open(parsed, context, input.usedBy)), context };
   }
 
   /**

@@ -8,6 +8,7 @@ export {
   MAX_ENVELOPE_BYTES,
   type EnvelopeCrypto,
   type EnvelopeCryptoDeps,
+  type KeyUseCounter,
   type RewrapResult,
 } from "./envelope-crypto";
 export { EnvelopeReason } from "./errors";

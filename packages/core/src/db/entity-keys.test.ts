@@ -36,6 +36,17 @@ const built = {
   audit: pkOf(entities.audit.get({ chain: "key:pii", seq: 7 }).params()),
   chainHead: pkOf(entities.chainHead.get({ chain: "tokens" }).params()),
   campaign: pkOf(entities.campaign.get({ campaignId: "Camp_1D-x" }).params()),
+  usage: pkOf(entities.usage.get({ usageOf: "token:Tok_1d", period: "all", version: 0 }).params()),
+  refusalCount: pkOf(
+    entities.refusalCount
+      .get({ refusalTally: "refusals", hour: "2026-12-01T10", namespace: "Team-a", reason: "x" })
+      .params(),
+  ),
+  refusalSample: pkOf(
+    entities.refusalSample
+      .get({ refusalLog: "refusals", minute: "2026-12-01T10:00", namespace: "a", reason: "x", slot: 0 })
+      .params(),
+  ),
 };
 
 // Pairs whose patterns match each other's keys on purpose: an idempotency key starts like its

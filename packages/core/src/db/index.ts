@@ -46,3 +46,21 @@ export {
   scanRecordsOfKey,
   type ScannedRecord,
 } from "./record-scan";
+export {
+  addRefusals,
+  addUsage,
+  ALL_TIME,
+  dayPeriod,
+  keyUsageSubject,
+  putRefusalSample,
+  readRefusalCounts,
+  readRefusalSamples,
+  readTokenUsage,
+  readUsage,
+  tokenUsageSubject,
+  type RefusalCountItem,
+  type RefusalSampleInput,
+  type RefusalSampleItem,
+  type UsageAddition,
+  type UsageItem,
+} from "./usage";

@@ -14,6 +14,7 @@ import { createRateLimitEntity } from "./rate-limit";
 import { createRecordEntity } from "./record";
 import { createRequestLinkEntity } from "./request-link";
 import { createTokenEntity } from "./token";
+import { createRefusalCountEntity, createRefusalSampleEntity, createUsageEntity } from "./usage";
 
 // Entities are built per table (not module singletons) so that tests can hold several tables in
 // one process without the entities pointing at whichever was configured last, and on first use,
@@ -33,6 +34,9 @@ export function createDb({ client, table }: { client: DynamoDBDocumentClient; ta
     audit: () => createAuditEntity(config),
     chainHead: () => createChainHeadEntity(config),
     campaign: () => createCampaignEntity(config),
+    usage: () => createUsageEntity(config),
+    refusalCount: () => createRefusalCountEntity(config),
+    refusalSample: () => createRefusalSampleEntity(config),
   });
   return buildOnFirstUse({
     entities: () => entities,

@@ -24,6 +24,7 @@ export function createEncryptionService({ crypto }: { crypto: EnvelopeCrypto }) 
       keyName: input.keyName,
       plaintext: input.plaintext,
       context: input.context ?? {},
+      usedBy: caller.tokenId,
     });
     return { envelope: envelope.toString("base64url"), keyName: input.keyName };
   }
@@ -39,6 +40,7 @@ export function createEncryptionService({ crypto }: { crypto: EnvelopeCrypto }) 
       envelope: input.envelope,
       context: input.context ?? {},
       authorize: allowedFor(caller),
+      usedBy: caller.tokenId,
     });
     return { plaintext: plaintext.toString("base64url"), keyName, keyVersion };
   }

@@ -6,5 +6,5 @@ export {
   versionRetired,
   type TableKeyRing,
 } from "./key-ring";
-export { createKeyLifecycle, type KeyLifecycle, type KeySummary } from "./service";
+export { createKeyLifecycle, type KeyLifecycle, type KeySummary, type KeyVersionUsage } from "./service";
 export { createCampaigns, type Campaigns, type CampaignSummary, type StepOptions } from "./campaign";

@@ -9,6 +9,8 @@ import {
   type Db,
   guard,
   keyChain,
+  keyUsageSubject,
+  readUsage,
   type KeyItem,
   type KeyVersionItem,
   unlessConditionFails,
@@ -38,6 +40,14 @@ export interface KeySummary {
   minDecryptionVersion: number;
   versions: KeyVersionItem[];
   activeCampaignId: string | null;
+}
+
+/** A version's all-time usage (encrypts, decrypts, plaintext bytes), as the usage meter counted it. */
+export interface KeyVersionUsage {
+  version: number;
+  encrypts: number;
+  decrypts: number;
+  bytes: number;
 }
 
 /** The actor of the scheduled rotation sync, which no token calls. */
@@ -124,14 +134,31 @@ export function createKeyLifecycle(deps: KeyLifecycleDeps) {
       reason: "key_changed",
     });
 
-  async function list(): Promise<{ keys: KeySummary[] }> {
+  /** Totals per version, in version order; counted within about a second (usage/meter.ts). */
+  async function usageOf(keyName: string): Promise<KeyVersionUsage[]> {
+    const items = await readUsage(db, keyUsageSubject(keyName), { period: "all" });
+    return items
+      .map((item) => ({
+        version: item.version,
+        encrypts: item.encrypts ?? 0,
+        decrypts: item.decrypts ?? 0,
+        bytes: item.bytes ?? 0,
+      }))
+      .sort((a, b) => a.version - b.version);
+  }
+
+  async function list(): Promise<{ keys: (KeySummary & { usage: KeyVersionUsage[] })[] }> {
     const items = await Promise.all(
-      dataKeyNames.map(async (keyName) => ({ keyName, item: await read(keyName) })),
+      dataKeyNames.map(async (keyName) => {
+        const [item, usage] = await Promise.all([read(keyName), usageOf(keyName)]);
+        return { keyName, item, usage };
+      }),
     );
     return {
-      keys: items.map(({ keyName, item }) =>
-        item ? summarize(item) : { keyName, ...initialKeyState, versions: [], activeCampaignId: null },
-      ),
+      keys: items.map(({ keyName, item, usage }) => ({
+        ...(item ? summarize(item) : { keyName, ...initialKeyState, versions: [], activeCampaignId: null }),
+        usage,
+      })),
     };
   }
 

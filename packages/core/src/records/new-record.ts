@@ -26,12 +26,15 @@ export async function newRecord(
     context: EncryptionContext;
     expiresAt?: number | undefined;
     requestId?: string;
+    /** The token whose usage this encrypt counts as (usage counters). */
+    usedBy?: string;
   },
 ) {
   const envelope = await crypto.encrypt({
     keyName: input.keyName,
     plaintext: input.plaintext,
     context: input.context,
+    usedBy: input.usedBy,
   });
   return {
     namespace: input.namespace,

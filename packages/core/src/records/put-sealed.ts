@@ -26,7 +26,13 @@ export function createSealedDropService({ db, crypto, clock, sealed }: SealedDro
     const record = await storeOpened(opened, () =>
       newRecord(
         { crypto, clock },
-        { ...input, namespace: caller.namespace, plaintext: opened.plaintext, context: input.context ?? {} },
+        {
+          ...input,
+          namespace: caller.namespace,
+          plaintext: opened.plaintext,
+          context: input.context ?? {},
+          usedBy: caller.tokenId,
+        },
       ),
     );
     await storeOpened(opened, () => guard(db.entities.record.create(record).go()));

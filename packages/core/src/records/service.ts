@@ -47,7 +47,7 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
     assertExpiryAhead(input.expiresAt, clock);
     const record = await newRecord(
       { crypto, clock },
-      { ...input, namespace: caller.namespace, context: input.context ?? {} },
+      { ...input, namespace: caller.namespace, context: input.context ?? {}, usedBy: caller.tokenId },
     );
     const summary = {
       recordId: record.recordId,
@@ -123,6 +123,7 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
     const { plaintext, keyVersion, context } = await crypto.decryptStored({
       envelope: item.envelope as Uint8Array,
       authorize: ({ keyName }) => assertKeyAllowed(caller, keyName),
+      usedBy: caller.tokenId,
     });
     return {
       recordId: item.recordId,

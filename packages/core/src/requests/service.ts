@@ -130,6 +130,8 @@ export function createRequestService({ db, crypto, clock, sealed }: RequestDeps)
           // Not secret (CloudTrail logs it): where the record came from.
           context: { purpose: "request", requestId: link.requestId },
           requestId: link.requestId,
+          // Charged to the requester's token, whose record it becomes.
+          usedBy: link.ownerTokenId,
         },
       ),
     );

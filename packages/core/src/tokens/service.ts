@@ -5,6 +5,7 @@ import {
   type AuditActor,
   type Db,
   guard,
+  readTokenUsage,
   TOKENS_CHAIN,
   type TokenItem,
   writeAudited,
@@ -40,6 +41,16 @@ export interface TokenSummary {
   expiresAt: number | null;
   revokedAt: number | null;
   status: "active" | "revoked" | "expired";
+}
+
+/** A token's all-time usage, as the usage meter counted it (within about a second). */
+export interface TokenUsage {
+  encrypts: number;
+  decrypts: number;
+  /** Plaintext bytes encrypted plus decrypted. */
+  bytes: number;
+  /** ISO 8601 (UTC) of the last counted use, or null. */
+  lastUsedAt: string | null;
 }
 
 const MISSING = "Send an API token as an `Authorization: Bearer <token>` header.";
@@ -119,7 +130,7 @@ export function createTokenService({ db, clock, cacheMs = 1_000, onAuditAppended
 
   async function list(
     input: ListTokensInput = {},
-  ): Promise<{ tokens: TokenSummary[]; cursor: string | null }> {
+  ): Promise<{ tokens: (TokenSummary & { usage: TokenUsage })[]; cursor: string | null }> {
     const page = await guard(
       db.entities.token.query
         .all({})
@@ -130,7 +141,25 @@ export function createTokenService({ db, clock, cacheMs = 1_000, onAuditAppended
         reason: "bad_cursor",
       });
     });
-    return { tokens: page.data.map(summarize), cursor: page.cursor };
+    const usage = await readTokenUsage(
+      db,
+      page.data.map((item) => item.tokenId),
+    );
+    return {
+      tokens: page.data.map((item) => {
+        const used = usage.get(item.tokenId);
+        return {
+          ...summarize(item),
+          usage: {
+            encrypts: used?.encrypts ?? 0,
+            decrypts: used?.decrypts ?? 0,
+            bytes: used?.bytes ?? 0,
+            lastUsedAt: used?.lastUsedAt !== undefined ? new Date(used.lastUsedAt).toISOString() : null,
+          },
+        };
+      }),
+      cursor: page.cursor,
+    };
   }
 
   async function revoke(

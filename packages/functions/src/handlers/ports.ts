@@ -19,6 +19,15 @@ export function timeBudgetMs(fn: FunctionName, env: NodeJS.ProcessEnv = process.
   return override > 0 ? override : functionRoutes[fn].timeoutSeconds * 1000;
 }
 
+/**
+ * How often an instance flushes its usage counters at most: 1 s, unless COFFER_USAGE_FLUSH_MS says
+ * otherwise (the least-privilege test sets 0, so that a request's own counts are written within it).
+ */
+export function usageFlushIntervalMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const override = env.COFFER_USAGE_FLUSH_MS;
+  return override !== undefined && /^\d+$/.test(override) ? Number(override) : undefined;
+}
+
 // The only code that reads SST links. In AWS they come from the function's environment; locally the
 // gateway sets the same SST_RESOURCE_* variables (and AWS_ENDPOINT_URL_* for the emulators).
 export function portsFromEnvironment(fn: FunctionName = "api"): Ports {
@@ -32,6 +41,7 @@ export function portsFromEnvironment(fn: FunctionName = "api"): Ports {
     version: packageJson.version,
     keyIds: Resource[linkNames.keys].keys,
     sealKeyId: Resource[linkNames.keys].seal,
+    ...(usageFlushIntervalMs() !== undefined ? { usageFlushIntervalMs: usageFlushIntervalMs() } : {}),
     binObjects: createS3BinObjects({
       // Locally the stack points this at its S3-compatible server, as it does KMS and DynamoDB.
       client: createS3Client({

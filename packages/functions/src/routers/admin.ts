@@ -7,6 +7,7 @@ import {
 import { ListAuditInput, VerifyAuditInput } from "@coffer/core/audit";
 import type { AuditActor } from "@coffer/core/db";
 import { CreateTokenInput, ListTokensInput, RevokeTokenInput } from "@coffer/core/tokens";
+import { KeyUsageInput, ListRefusalsInput } from "@coffer/core/usage";
 import { scoped } from "../trpc";
 
 const admin = scoped("admin");
@@ -50,6 +51,13 @@ export const adminKeys = {
     .input(StartRewrapInput)
     .mutation(({ ctx, input }) => ctx.services.campaigns.start(input, actorOf(ctx))),
   campaign: admin.input(CampaignInput).query(({ ctx, input }) => ctx.services.campaigns.status(input)),
+  /** Usage per UTC day and version, for the console's chart. */
+  usage: admin.input(KeyUsageInput).query(({ ctx, input }) => ctx.services.usageReports.keyUsage(input)),
+};
+
+/** Refused requests and bin burns: counts per namespace and reason, and the sampled log. */
+export const adminRefusals = {
+  list: admin.input(ListRefusalsInput).query(({ ctx, input }) => ctx.services.usageReports.refusals(input)),
 };
 
 export const adminAudit = {

@@ -10,7 +10,12 @@ import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
 import { createDataKeyService } from "@coffer/core/data-keys";
 import type { Kms } from "@coffer/core/kms";
-import { createCampaigns, createKeyLifecycle, createTableKeyRing } from "@coffer/core/keys";
+import {
+  createCampaigns,
+  createKeyLifecycle,
+  createRecordsBelowVersion,
+  createTableKeyRing,
+} from "@coffer/core/keys";
 import { createRecordService, createSealedDropService } from "@coffer/core/records";
 import { createRequestService } from "@coffer/core/requests";
 import { createSealedService } from "@coffer/core/sealed";
@@ -86,6 +91,7 @@ export function createServices(ports: Ports) {
         onAuditAppended: logAuditHead,
       }),
     audit: () => createAuditService({ db }),
+    recordsBelowVersion: () => createRecordsBelowVersion({ db }),
     dataKeys: () => createDataKeyService({ kms, keyIds: dataKeyIds, ring }),
     encryption: () => createEncryptionService({ crypto: shared.crypto }),
     records: () => createRecordService({ db, crypto: shared.crypto, clock }),

@@ -113,7 +113,7 @@ export function AuditPage() {
       <div className="card">
         <ApiError error={events.error} testId="audit-error" />
         <div className="scroll">
-          <table className="data" data-testid="audit-table">
+          <table className="data wide" data-testid="audit-table">
             <thead>
               <tr>
                 <th scope="col">#</th>

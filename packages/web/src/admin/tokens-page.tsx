@@ -205,7 +205,7 @@ function TokenList() {
       <h3>Existing tokens</h3>
       <ApiError error={tokens.error} testId="tokens-error" />
       <div className="scroll">
-        <table className="data" data-testid="token-list">
+        <table className="data wide" data-testid="token-list">
           <thead>
             <tr>
               <th scope="col">Name</th>

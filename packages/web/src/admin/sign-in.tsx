@@ -11,7 +11,7 @@ export function signInProblem(error: unknown): string {
   const code =
     error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
   if (code === "UNAUTHORIZED")
-    return "Coffer refused this token: it is wrong, revoked or expired. Paste a current admin token (`npm run local` prints one; `npm run admin-token` makes a new one).";
+    return "Coffer refused this token: it is wrong, revoked or expired. Paste a current admin token (“npm run local” prints one; “npm run admin-token” makes a new one).";
   if (code === "FORBIDDEN")
     return "This token works but lacks the admin scope. Sign in with a token made with the admin scope.";
   return messageOf(error);

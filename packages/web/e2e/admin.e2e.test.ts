@@ -111,6 +111,16 @@ test("rotate a key and see its new version", async () => {
   await shot("rotated");
 });
 
+test("disable a key, then enable it again", async () => {
+  await page.getByTestId("disable-pii").click();
+  await page.getByTestId("key-state-pii").filter({ hasText: "disabled" }).waitFor({ timeout: 20_000 });
+  expect((await api.admin.keys.list.query()).keys.find((key) => key.keyName === "pii")?.state).toBe(
+    "disabled",
+  );
+  await page.getByTestId("enable-pii").click();
+  await page.getByTestId("key-state-pii").filter({ hasText: "enabled" }).waitFor({ timeout: 20_000 });
+});
+
 test("raising the minimum says how many records would become unreadable", async () => {
   await page.getByTestId("raise-min-default").click();
   await page.getByTestId("raise-count").click();
@@ -199,6 +209,11 @@ test("verify an audit chain; after an event is edited in DynamoDB the console re
   await page.locator('[data-testid="verify-result"][data-ok="true"]').waitFor({ timeout: 20_000 });
   expect(await page.getByTestId("verify-result").textContent()).toContain("intact");
   await shot("audit-intact");
+  // The time filter: nothing happened in the future, everything since this morning.
+  await page.getByTestId("audit-from").fill("2099-01-01T00:00");
+  await page.getByText("No event in this chain in that time").waitFor({ timeout: 20_000 });
+  await page.getByTestId("audit-from").fill("");
+  await page.getByTestId("audit-row").first().waitFor({ timeout: 20_000 });
 
   // Someone with write access to the table changes the first event's target.
   const { db, dynamo } = connectDb({ endpoint: stack.dynamoEndpoint, table: stack.tableName });

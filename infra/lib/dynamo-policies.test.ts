@@ -24,7 +24,8 @@ const grants = (statements: DynamoStatement<string>[]) =>
 
 const WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
 // Actions that reconfigure, delete, back up, restore or bulk-read the table: no function has them
-// (key maintenance alone may Scan, for its rewrap campaigns; see the last test).
+// (key maintenance may Scan, for its rewrap campaigns, and the admin function, for its count of the
+// records below a version; see the last test).
 const TABLE_ADMIN = [
   "dynamodb:*",
   "dynamodb:DeleteTable",
@@ -121,19 +122,25 @@ describe("DynamoDB policies from the route table", () => {
         `dynamodb:Query ${t} ${entityKeys.refusalSample.table}`,
         `dynamodb:UpdateItem ${t} ${entityKeys.refusalCount.table}`,
         `dynamodb:PutItem ${t} ${entityKeys.refusalSample.table}`,
+        // admin.keys.countRecordsBelowVersion: the records' envelopes, a bounded page per call.
+        `dynamodb:Scan ${t} (any item)`,
       ].sort(),
     );
   });
 
-  test("no function holds dynamodb:*, table administration, backups or scans", () => {
+  test("no function holds dynamodb:*, table administration, backups or scans (but admin's count)", () => {
     for (const fn of functionNames)
       for (const statement of policyOf(fn))
-        for (const action of statement.actions) expect(TABLE_ADMIN).not.toContain(action);
+        for (const action of statement.actions)
+          if (!(fn === "admin" && action === "dynamodb:Scan")) expect(TABLE_ADMIN).not.toContain(action);
   });
 
   test("every item action is bound to its entities' partition keys", () => {
     for (const fn of functionNames)
-      for (const statement of policyOf(fn).filter((s) => s.actions[0] !== "dynamodb:DescribeTable")) {
+      // DescribeTable reads no item; admin's Scan (its count) is checked by the last test.
+      for (const statement of policyOf(fn).filter(
+        (s) => s.actions[0] !== "dynamodb:DescribeTable" && s.actions[0] !== "dynamodb:Scan",
+      )) {
         expect(statement.conditions).toHaveLength(1);
         expect(statement.conditions![0]).toMatchObject({
           test: "ForAllValues:StringLike",
@@ -179,11 +186,16 @@ describe("DynamoDB policies from the route table", () => {
     expect(indexed("admin")).toEqual(["arn:table/t/index/gsi1"]);
   });
 
-  test("key maintenance alone may Scan (its rewrap campaigns), on the table and nothing more", () => {
+  test("key maintenance (its rewrap campaigns) and admin (its count) alone may Scan, on the table only", () => {
     const statements = dynamoStatements(scheduledJobs.keyMaintenance.dynamo, arns);
     expect(statements.filter((s) => s.actions.includes("dynamodb:Scan"))).toEqual([
       { actions: ["dynamodb:Scan"], resources: ["arn:table/t"] },
     ]);
+    for (const fn of functionNames)
+      expect(
+        policyOf(fn).filter((s) => s.actions.includes("dynamodb:Scan")),
+        fn,
+      ).toEqual(fn === "admin" ? [{ actions: ["dynamodb:Scan"], resources: ["arn:table/t"] }] : []);
     expect(grants(statements).filter((grant) => grant.startsWith("dynamodb:DeleteItem"))).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import type { Condition, KmsStatement } from "./policies";
 // its procedures use, only on the table and the indexes they read, and only on the items of the
 // entities they touch (`dynamodb:LeadingKeys`, the partition key of the table or of the index
 // queried). Nothing here can delete, reconfigure or back up the table. Only `scanTable` (key
-// maintenance's rewrap campaign, never a procedure) may Scan, which no leading key can bound. Generic over the
+// maintenance's rewrap campaign, and the admin function's count of a key's records below a version)
+// may Scan, which no leading key can bound. Generic over the
 // ARN type so that infra passes Pulumi outputs and the tests pass strings.
 
 export type DynamoStatement<Arn> = KmsStatement<Arn>;

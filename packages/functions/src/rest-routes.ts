@@ -174,6 +174,11 @@ export const restRoutes = {
     path: "/v1/admin/keys/{keyName}/rewrap",
     summary: "Start a rewrap campaign to the key's current version",
   },
+  "admin.keys.countRecordsBelowVersion": {
+    method: "GET",
+    path: "/v1/admin/keys/{keyName}/records-below",
+    summary: "Count a key's stored records below a version, a page of the table at a time",
+  },
   "admin.keys.campaign": {
     method: "GET",
     path: "/v1/admin/campaigns/{campaignId}",

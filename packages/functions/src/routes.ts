@@ -32,7 +32,8 @@ export type DynamoItemAction =
 /**
  * What a procedure asks of DynamoDB: actions on the items of one entity, through the table's key
  * (default) or a global index's; or `describeTable`, the health probe's metadata read; or
- * `scanTable`, the rewrap campaign's paged Scan (key maintenance only: no procedure may scan).
+ * `scanTable`, a paged Scan of the records (the rewrap campaign, and the admin's count of the
+ * records below a version; no other procedure may scan).
  */
 export type DynamoCapability =
   | {
@@ -249,6 +250,14 @@ export const procedureRoutes = {
     fn: "admin",
     kms: [],
     dynamo: [authenticate, ...keyChange, { entity: "campaign", actions: ["GetItem", "PutItem"] }],
+  },
+  // What raising the minimum would cost: the key's records are read from a bounded Scan page per
+  // call (the version is inside each envelope, where no key or filter reaches). The only Scan a
+  // procedure makes; it reads envelopes (ciphertext) and never decrypts them.
+  "admin.keys.countRecordsBelowVersion": {
+    fn: "admin",
+    kms: [],
+    dynamo: [authenticate, "scanTable"],
   },
   "admin.keys.campaign": {
     fn: "admin",

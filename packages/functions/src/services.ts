@@ -10,7 +10,12 @@ import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
 import { createDataKeyService } from "@coffer/core/data-keys";
 import type { Kms } from "@coffer/core/kms";
-import { createCampaigns, createKeyLifecycle, createTableKeyRing } from "@coffer/core/keys";
+import {
+  createCampaigns,
+  createKeyLifecycle,
+  createRecordsBelowVersion,
+  createTableKeyRing,
+} from "@coffer/core/keys";
 import { createRecordService, createSealedDropService } from "@coffer/core/records";
 import { createRequestService } from "@coffer/core/requests";
 import { createSealedService } from "@coffer/core/sealed";
@@ -97,6 +102,7 @@ export function createServices(ports: Ports) {
     audit: () => createAuditService({ db }),
     usage: () => usage,
     usageReports: () => createUsageReports({ db, clock }),
+    recordsBelowVersion: () => createRecordsBelowVersion({ db }),
     dataKeys: () => createDataKeyService({ kms, keyIds: dataKeyIds, ring, usage }),
     encryption: () => createEncryptionService({ crypto: shared.crypto }),
     records: () => createRecordService({ db, crypto: shared.crypto, clock }),

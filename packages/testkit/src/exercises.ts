@@ -191,6 +191,8 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
     "admin.keys.setMinDecryptionVersion": async () => () =>
       caller.admin.keys.setMinDecryptionVersion.mutate({ keyName: "pii", minDecryptionVersion: 1 }),
     "admin.keys.startRewrap": async () => () => caller.admin.keys.startRewrap.mutate({ keyName: "default" }),
+    "admin.keys.countRecordsBelowVersion": async () => () =>
+      caller.admin.keys.countRecordsBelowVersion.query({ keyName: "default", belowVersion: 2 }),
     "admin.keys.campaign": async () => {
       // A campaign started by an earlier run of these exercises (same stack) may still be running.
       const { keys } = await client.admin.keys.list.query();

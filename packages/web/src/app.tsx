@@ -1,3 +1,4 @@
+import { AdminConsole } from "./admin/console";
 import { CreateBinPage } from "./pages/create-bin";
 import { ManageBinPage } from "./pages/manage-bin";
 import { OpenBinPage } from "./pages/open-bin";
@@ -8,7 +9,7 @@ import { routeOf } from "./route";
 export function App({ pathname, fragment }: { pathname: string; fragment: string }) {
   const route = routeOf(pathname);
   return (
-    <main>
+    <main className={route.page === "admin" ? "wide" : undefined}>
       <header className="site">
         <h1>
           <a href="/">Coffer</a>
@@ -19,6 +20,7 @@ export function App({ pathname, fragment }: { pathname: string; fragment: string
       {route.page === "open" && <OpenBinPage binId={route.binId} fragment={fragment} />}
       {route.page === "manage" && <ManageBinPage binId={route.binId} fragment={fragment} />}
       {route.page === "request" && <RequestLinkPage requestId={route.requestId} fragment={fragment} />}
+      {route.page === "admin" && <AdminConsole />}
       {route.page === "not-found" && (
         <section className="card">
           <h2>Nothing here</h2>

@@ -1,5 +1,6 @@
 import {
   CampaignInput,
+  CountRecordsBelowVersionInput,
   KeyNameInput,
   SetMinDecryptionVersionInput,
   StartRewrapInput,
@@ -50,6 +51,9 @@ export const adminKeys = {
   startRewrap: admin
     .input(StartRewrapInput)
     .mutation(({ ctx, input }) => ctx.services.campaigns.start(input, actorOf(ctx))),
+  countRecordsBelowVersion: admin
+    .input(CountRecordsBelowVersionInput)
+    .query(({ ctx, input }) => ctx.services.recordsBelowVersion.countPage(input)),
   campaign: admin.input(CampaignInput).query(({ ctx, input }) => ctx.services.campaigns.status(input)),
   /** Usage per UTC day and version, for the console's chart. */
   usage: admin.input(KeyUsageInput).query(({ ctx, input }) => ctx.services.usageReports.keyUsage(input)),

@@ -7,7 +7,6 @@ import { CampaignProgress } from "./campaign-progress";
 import { formatMoment } from "./format";
 import { RaiseMinimum } from "./min-version";
 import { UsageChart, UsageTable } from "./usage";
-import { keyUsageOf, useDailyUsage } from "./usage-wiring";
 
 // Keys: each catalog key with its state, versions and usage, and what an administrator does to it:
 // rotate, disable or enable, raise the minimum decryption version, rewrap the stored records.
@@ -225,26 +224,22 @@ function KeyCard({ keyInfo: key }: { keyInfo: AdminKey }) {
 }
 
 function KeyUsage({ keyInfo: key }: { keyInfo: AdminKey }) {
-  const usage = keyUsageOf(key);
-  const daily = useDailyUsage(key.keyName, CHART_DAYS);
+  const trpc = useTRPC();
+  const daily = useQuery(trpc.admin.keys.usage.queryOptions({ keyName: key.keyName, days: CHART_DAYS }));
   const versions = key.versions.length > 0 ? key.versions.map((version) => version.version) : [1];
-  if (!usage && !daily.isAvailable)
-    return (
-      <p className="muted" data-testid={`usage-unavailable-${key.keyName}`}>
-        Usage per version is not served by this API version yet.
-      </p>
-    );
   return (
     <>
       <h4>Usage</h4>
-      {usage && (
-        <div className="scroll">
-          <UsageTable usage={usage} versions={versions} />
-        </div>
-      )}
+      <div className="scroll">
+        <UsageTable usage={key.usage} versions={versions} />
+      </div>
       <ApiError error={daily.error} testId={`usage-error-${key.keyName}`} />
-      {daily.rows && (
-        <UsageChart rows={daily.rows} lastDay={new Date().toISOString().slice(0, 10)} days={CHART_DAYS} />
+      {daily.data && (
+        <UsageChart
+          rows={daily.data.days}
+          lastDay={new Date().toISOString().slice(0, 10)}
+          days={CHART_DAYS}
+        />
       )}
     </>
   );

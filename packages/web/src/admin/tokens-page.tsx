@@ -7,7 +7,6 @@ import type { AdminOutputs } from "./admin-api";
 import { Confirm } from "./confirm";
 import { formatBytes, formatCount, formatMoment } from "./format";
 import { Pages, usePager } from "./pager";
-import { tokenUsageOf } from "./usage-wiring";
 
 // Tokens: make one (its secret is shown here once and never again: only its hash is stored), list
 // them (never a secret), revoke one.
@@ -198,8 +197,6 @@ function TokenList() {
   const tokens = useQuery(
     trpc.admin.tokens.list.queryOptions({ limit: 20, ...(pager.cursor ? { cursor: pager.cursor } : {}) }),
   );
-  // The use column appears once the API serves usage counters (usage-wiring.ts).
-  const showsUsage = tokens.data?.tokens.some((token) => tokenUsageOf(token) !== undefined) ?? false;
   return (
     <div className="card">
       <h3>Existing tokens</h3>
@@ -214,7 +211,7 @@ function TokenList() {
               <th scope="col">Keys</th>
               <th scope="col">Made</th>
               <th scope="col">Expires</th>
-              {showsUsage && <th scope="col">Use</th>}
+              <th scope="col">Use</th>
               <th scope="col">Status</th>
               <th scope="col">
                 <span className="visually-hidden">Action</span>
@@ -223,7 +220,7 @@ function TokenList() {
           </thead>
           <tbody>
             {tokens.data?.tokens.map((token) => (
-              <TokenRow key={token.tokenId} token={token} showsUsage={showsUsage} />
+              <TokenRow key={token.tokenId} token={token} />
             ))}
           </tbody>
         </table>
@@ -233,7 +230,7 @@ function TokenList() {
   );
 }
 
-function TokenRow({ token, showsUsage }: { token: AdminToken; showsUsage: boolean }) {
+function TokenRow({ token }: { token: AdminToken }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [isConfirming, setConfirming] = useState(false);
@@ -245,7 +242,7 @@ function TokenRow({ token, showsUsage }: { token: AdminToken; showsUsage: boolea
       },
     }),
   );
-  const usage = tokenUsageOf(token);
+  const usage = token.usage;
   return (
     <>
       <tr data-testid="token-row" data-token-id={token.tokenId}>
@@ -265,22 +262,13 @@ function TokenRow({ token, showsUsage }: { token: AdminToken; showsUsage: boolea
             formatMoment(token.expiresAt * 1000)
           )}
         </td>
-        {showsUsage && (
-          <td>
-            {usage ? (
-              <>
-                {formatCount(usage.encrypts)} enc, {formatCount(usage.decrypts)} dec,{" "}
-                {formatBytes(usage.bytes)}
-                <br />
-                <span className="muted">
-                  {usage.lastUsedAt ? `last ${formatMoment(Date.parse(usage.lastUsedAt))}` : "never used"}
-                </span>
-              </>
-            ) : (
-              <span className="muted">n/a</span>
-            )}
-          </td>
-        )}
+        <td>
+          {formatCount(usage.encrypts)} enc, {formatCount(usage.decrypts)} dec, {formatBytes(usage.bytes)}
+          <br />
+          <span className="muted">
+            {usage.lastUsedAt ? `last ${formatMoment(Date.parse(usage.lastUsedAt))}` : "never used"}
+          </span>
+        </td>
         <td data-testid="token-status" className={token.status === "active" ? "ok" : "bad"}>
           {token.status}
         </td>
@@ -300,7 +288,7 @@ function TokenRow({ token, showsUsage }: { token: AdminToken; showsUsage: boolea
       </tr>
       {isConfirming && (
         <tr>
-          <td colSpan={showsUsage ? 9 : 8}>
+          <td colSpan={9}>
             <Confirm
               testId="revoke-confirm"
               confirmLabel={`Revoke “${token.name}”`}

@@ -344,3 +344,42 @@ test(
   },
   4 * minutes,
 );
+
+/** Runs the binary on a pseudo-terminal (util-linux `script`), where progress bars are drawn. */
+function onTerminal(args: string[], env: Env = {}) {
+  const command = [process.execPath, bin, ...args].map((part) => `'${part}'`).join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], {
+    env: envOf({ SHELL: "/bin/sh", TERM: "xterm", ...env }),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const done = finished(child);
+  child.stdin!.end();
+  return done;
+}
+
+test(
+  "on a terminal, a campaign and a large file get a live progress bar that reaches 100 %",
+  async () => {
+    const env = { COFFER_TOKEN: adminToken };
+    for (const text of ["four", "five"])
+      expect((await coffer(["records", "put", "--key", "pii"], { stdin: text })).code).toBe(0);
+    expect((await coffer(["admin", "keys", "rotate", "pii"], { env })).code).toBe(0);
+    const { campaignId } = json(await coffer(["--json", "admin", "campaign", "start", "pii"], { env })) as {
+      campaignId: string;
+    };
+    const watched = await onTerminal(["admin", "campaign", "watch", campaignId, "--poll-ms", "200"], env);
+    expect(watched.code).toBe(0);
+    const screen = watched.stdout.toString();
+    expect(screen).toMatch(/Rewrap pii to v\d+ \[[█░]+\] 100% \| ([1-9]\d*)\/\1 \|/);
+    expect(screen).toMatch(/completed/);
+
+    const file = join(home, "big.bin");
+    writeFileSync(file, randomBytes(3 * 1024 * 1024));
+    const encrypted = await onTerminal(["encrypt", "--in", file, "--out", `${file}.cfs`]);
+    expect(encrypted.code).toBe(0);
+    expect(encrypted.stdout.toString()).toMatch(/Encrypting \[[█░]+\] 100% \| 3\.0\/3\.0 MiB/);
+    const quiet = await onTerminal(["--no-progress", "encrypt", "--in", file, "--out", `${file}.2.cfs`]);
+    expect([quiet.code, quiet.stdout.toString()]).toEqual([0, ""]);
+  },
+  4 * minutes,
+);

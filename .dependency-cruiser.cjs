@@ -5,6 +5,7 @@
 //   @coffer/functions  tRPC routers and Lambda handlers over core
 //   @coffer/client     the typed client: the route table, the router's type, core's pure config
 //   @coffer/web        React pages: only the client, sealing and its own files (router types allowed)
+//   @coffer/cli        the `coffer` command: a thin adapter over the client and sealing
 //   @coffer/local      the local stack: may run everything above
 //   @coffer/testkit    test support: imported only by tests and bench
 // Tests (*.test.ts, e2e/) and bench/ may reach across layers, but only through package names.
@@ -52,6 +53,17 @@ module.exports = {
       },
     },
     {
+      name: "cli-talks-through-the-client",
+      comment:
+        "The coffer command is a thin adapter: it reaches the server only through @coffer/client (and seals with @coffer/sealing); never core, functions or the local stack.",
+      severity: "error",
+      from: { path: "^packages/cli/src/", pathNot: TEST_OR_BENCH },
+      to: {
+        path: "^packages/(core|functions|local|web|testkit|scripts)/",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
       name: "web-is-browser-code",
       comment: "Pages run in the browser: no node: modules.",
       severity: "error",
@@ -69,7 +81,7 @@ module.exports = {
       name: "local-only-from-the-top",
       comment: "Nothing that ships imports the local stack (emulators, gateway, launchers).",
       severity: "error",
-      from: { path: "^packages/(core|functions|client|sealing|web/src)/", pathNot: TEST_OR_BENCH },
+      from: { path: "^packages/(core|functions|client|sealing|web/src|cli)/", pathNot: TEST_OR_BENCH },
       to: { path: "^packages/local/" },
     },
     {

@@ -19,7 +19,7 @@ import { afterAll, expect, test } from "vitest";
 import { repoRoot } from "./repo-root";
 
 const config = createRequire(import.meta.url)(join(repoRoot, ".dependency-cruiser.cjs"));
-const packages = ["sealing", "core", "functions", "client", "web", "local", "testkit"];
+const packages = ["sealing", "core", "functions", "client", "web", "cli", "local", "testkit"];
 /** Modules that the planted imports point at, present unless a case writes its own. */
 const targets = ["core/src/config/index.ts", "local/src/kms/index.ts", "testkit/src/stack.ts"];
 const scratchRoots: string[] = [];
@@ -75,6 +75,8 @@ test("a tree that follows the layers has no violation", async () => {
         'import type { here } from "@coffer/functions/router";\nimport { seal } from "@coffer/sealing/bins";\nimport { client } from "@coffer/client";\nexport type T = typeof here;\nexport { seal, client };\n',
       "packages/client/src/index.ts":
         'export { routes } from "@coffer/functions/routes";\nexport const client = 1;\n',
+      "packages/cli/src/main.ts":
+        'import { client } from "@coffer/client";\nimport { seal } from "@coffer/sealing/bins";\nimport type { here } from "@coffer/functions/router";\nexport type T = typeof here;\nexport { client, seal };\n',
       "packages/functions/src/routes.ts": "export const routes = {};\n",
       "packages/functions/src/app-router.ts": "export const here = 1;\n",
       "packages/core/src/bins/service.test.ts":
@@ -112,6 +114,12 @@ test.each<{ rule: string; files: Record<string, string> }>([
     rule: "web-talks-through-the-client",
     files: {
       "packages/web/src/page.ts": 'import { limits } from "@coffer/core/config";\nexport { limits };\n',
+    },
+  },
+  {
+    rule: "cli-talks-through-the-client",
+    files: {
+      "packages/cli/src/main.ts": 'import { limits } from "@coffer/core/config";\nexport { limits };\n',
     },
   },
   {

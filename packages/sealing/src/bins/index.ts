@@ -15,5 +15,6 @@ export {
   PASSPHRASE_SALT_BYTES,
   type ReadSecrets,
 } from "./derive";
+export { manageLink, parseManageFragment, parseShareFragment, parseShareLink, shareLink } from "./links";
 export { type BinPayload, decodeBinPayload, encodeBinPayload } from "./payload";
 export { newBrowserSecret, openBin, type SealedBin, sealBin, unlockBin } from "./seal";

@@ -1,5 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import { SealingError } from "@coffer/sealing/errors";
+import { TransferError } from "@coffer/client";
 
 // The API's messages are written for people (they say what to do and never echo a secret), so the
 // page shows them as they are; only a missing answer needs words of our own.
@@ -21,8 +22,3 @@ export function reasonOf(error: unknown): string | undefined {
 /** Refusals after which the secret cannot be had any more: the page switches to its "gone" state. */
 export const isGone = (error: unknown) =>
   ["bin_gone", "bin_passphrase_limit"].includes(reasonOf(error) ?? "");
-
-/** An upload or download of a large secret's ciphertext that failed. */
-export class TransferError extends Error {
-  override readonly name = "TransferError";
-}

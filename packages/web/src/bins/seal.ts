@@ -1,10 +1,9 @@
-import { type BinSecrets, sealBin, toBase64url } from "@coffer/sealing/bins";
-import { limits } from "@coffer/client";
+import { type BinSecrets } from "@coffer/sealing/bins";
+import { sealBinVersion } from "@coffer/client";
 import { type ContentDraft, payloadOf } from "./content";
 
-// Encrypts a draft for one version of a bin and returns the wire fields that create and update
-// share: the ciphertext (inline, or its size when it goes to object storage) and the proofs'
-// hashes, never a secret or a proof.
+// Encrypts a draft for one version of a bin: the wire fields come from @coffer/client, which the
+// CLI shares, so both send exactly the same thing.
 export async function sealDraft(input: {
   secrets: BinSecrets;
   binId: string;
@@ -12,28 +11,5 @@ export async function sealDraft(input: {
   draft: ContentDraft;
   passphrase: string;
 }) {
-  const payload = await payloadOf(input.draft);
-  const sealed = await sealBin({
-    secrets: input.secrets,
-    binId: input.binId,
-    version: input.version,
-    payload,
-    passphrase: input.passphrase,
-  });
-  const inline = sealed.ciphertext.length <= limits.maxBinCiphertextBytes;
-  return {
-    /** For the upload, when the ciphertext goes to object storage. */
-    ciphertext: inline ? undefined : sealed.ciphertext,
-    wire: {
-      kind: payload.kind,
-      ...(inline
-        ? { ciphertext: toBase64url(sealed.ciphertext) }
-        : { objectBytes: sealed.ciphertext.length }),
-      iv: toBase64url(sealed.iv),
-      ...(sealed.passphraseSalt ? { passphraseSalt: toBase64url(sealed.passphraseSalt) } : {}),
-      linkProofHash: toBase64url(sealed.linkProofHash),
-      readProofHash: toBase64url(sealed.readProofHash),
-    },
-    manageCommitment: toBase64url(sealed.manageCommitment),
-  };
+  return sealBinVersion({ ...input, payload: await payloadOf(input.draft) });
 }

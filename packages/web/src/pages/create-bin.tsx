@@ -1,12 +1,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { fromBase64url, newBrowserSecret } from "@coffer/sealing/bins";
-import { limits } from "@coffer/client";
+import { fromBase64url, manageLink, newBrowserSecret, shareLink } from "@coffer/sealing/bins";
+import { limits, uploadCiphertext } from "@coffer/client";
 import { useTRPCClient } from "../api";
 import { type ContentDraft, emptyDraft, isEmptyDraft, sizeProblem } from "../bins/content";
 import { ApiError } from "../components/api-error";
-import { manageLink, shareLink } from "../bins/links";
-import { uploadCiphertext } from "../bins/objects";
 import { sealDraft } from "../bins/seal";
 import { ContentInput, PassphraseInput } from "../components/content-input";
 import { LinkField } from "../components/copy-button";

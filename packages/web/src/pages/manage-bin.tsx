@@ -1,10 +1,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import type { BinSecrets } from "@coffer/sealing/bins";
+import { type BinSecrets, parseManageFragment, shareLink } from "@coffer/sealing/bins";
+import { uploadCiphertext } from "@coffer/client";
 import { useTRPC, useTRPCClient } from "../api";
 import { type ContentDraft, emptyDraft, isEmptyDraft, sizeProblem } from "../bins/content";
-import { parseManageFragment, shareLink } from "../bins/links";
-import { uploadCiphertext } from "../bins/objects";
 import { sealDraft } from "../bins/seal";
 import { ApiError } from "../components/api-error";
 import { BinFacts } from "../components/bin-facts";

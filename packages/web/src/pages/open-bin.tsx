@@ -1,10 +1,16 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { type BinSecrets, fromBase64url, openBin, toBase64url, unlockBin } from "@coffer/sealing/bins";
+import {
+  type BinSecrets,
+  fromBase64url,
+  openBin,
+  parseShareFragment,
+  toBase64url,
+  unlockBin,
+} from "@coffer/sealing/bins";
+import { downloadCiphertext } from "@coffer/client";
 import { useTRPC, useTRPCClient } from "../api";
 import { isGone, messageOf } from "../bins/errors";
-import { parseShareFragment } from "../bins/links";
-import { downloadCiphertext } from "../bins/objects";
 import { ApiError } from "../components/api-error";
 import { BinFacts } from "../components/bin-facts";
 import { GoneView, lookUpBin } from "../components/bin-lookup";

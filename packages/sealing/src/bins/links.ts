@@ -1,8 +1,9 @@
-import { BIN_KEY_BYTES, BROWSER_SECRET_BYTES, type BinSecrets, fromBase64url } from "@coffer/sealing/bins";
-import { BASE64URL, toBase64url } from "@coffer/sealing/bytes";
+import { BASE64URL, fromBase64url, toBase64url } from "../bytes";
+import { BIN_KEY_BYTES, type BinSecrets, BROWSER_SECRET_BYTES } from "./derive";
 
-// The two links a bin has (docs/bins.md). The secrets ride in the fragment, which browsers never
-// send to a server. base64url has no ".", so it separates the parts safely.
+// The two links a bin has (docs/bins.md), built and read the same way by the web app and the CLI.
+// The secrets ride in the fragment, which browsers never send to a server. base64url has no ".", so
+// it separates the parts safely.
 //   share:  /b/<binId>#<kmsKey>.<browserSecret>
 //   manage: /b/<binId>/manage#<kmsKey>.<browserSecret>.<wrappedKey>
 
@@ -40,4 +41,11 @@ export function parseManageFragment(
   const wrappedKey = fragment.slice(cut + 1);
   if (!secrets || cut < 0 || !wrappedKey || !BASE64URL.test(wrappedKey)) return undefined;
   return { secrets, wrappedKey };
+}
+
+/** A whole share link (as pasted into a terminal): the bin id and its secrets, or undefined. */
+export function parseShareLink(link: string): { binId: string; secrets: BinSecrets } | undefined {
+  const match = /\/b\/([A-Za-z0-9_-]+)#([^#]*)$/.exec(link.trim());
+  const secrets = match ? parseShareFragment(match[2]!) : undefined;
+  return match && secrets ? { binId: match[1]!, secrets } : undefined;
 }

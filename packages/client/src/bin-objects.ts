@@ -1,7 +1,11 @@
-import { TransferError } from "./errors";
-
 // Large secrets' ciphertext goes to object storage and back through short-lived URLs that the API
-// signs after its checks. Only ciphertext travels here, never a key or a proof.
+// signs after its checks. Only ciphertext travels here, never a key or a proof. The web app and the
+// CLI share this (fetch in browsers and in Node 20+).
+
+/** An upload or download of a large secret's ciphertext that failed. */
+export class TransferError extends Error {
+  override readonly name = "TransferError";
+}
 
 export async function uploadCiphertext(url: string, ciphertext: Uint8Array): Promise<void> {
   const response = await fetch(url, {

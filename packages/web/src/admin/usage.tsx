@@ -63,6 +63,12 @@ export function UsageChart({
   const slot = WIDTH / columns.length;
   const versions = columns[0]?.byVersion.map((part) => part.version) ?? [];
   const total = columns.reduce((sum, column) => sum + column.operations, 0);
+  if (total === 0)
+    return (
+      <p className="muted" data-testid="usage-chart">
+        No encrypts or decrypts in the last {days} days.
+      </p>
+    );
   return (
     <figure className="usage-chart" data-testid="usage-chart">
       <svg

@@ -1,6 +1,6 @@
 import { catalogKeys, kmsAliasName, sealKey } from "@coffer/core/config";
 import { linkNames } from "@coffer/functions/links";
-import { keyIdentities } from "./lib/key-identities";
+import { keyIdentities, keyRotation } from "./lib/key-identities";
 import { componentName, stageSettings } from "./lib/stage";
 
 const settings = stageSettings($app.stage);
@@ -37,8 +37,7 @@ const catalog = Object.fromEntries(
     entry.name,
     createKey(entry.name, {
       description: `${entry.description} (${$app.stage})`,
-      enableKeyRotation: entry.rotation.enabled,
-      rotationPeriodInDays: entry.rotation.enabled ? entry.rotation.periodDays : undefined,
+      ...keyRotation(entry),
     }),
   ]),
 );

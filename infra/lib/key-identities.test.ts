@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import production from "../production-keys.json" with { type: "json" };
-import { type KeyIdentity, keyIdentities, productionKeyChanges } from "./key-identities";
+import { catalogKeys } from "@coffer/core/config";
+import { type KeyIdentity, keyIdentities, keyRotation, productionKeyChanges } from "./key-identities";
 
 const held = production.keys as Record<string, KeyIdentity>;
 
@@ -34,4 +35,19 @@ test("a changed spec, a rename and a removal are each refused, with how to migra
     expect.stringContaining('"pii" is no longer in the catalog'),
   ]);
   expect(productionKeyChanges(held, { ...current, extra: { ...pii!, resource: "ExtraKey" } })).toEqual([]);
+});
+
+test("every catalog key rotates automatically, within the period KMS allows", () => {
+  for (const entry of catalogKeys) {
+    const rotation = keyRotation(entry);
+    expect(rotation.enableKeyRotation, entry.name).toBe(true);
+    expect(rotation.rotationPeriodInDays).toBe(entry.rotation.periodDays);
+  }
+  expect(keyRotation({ rotation: { enabled: false, periodDays: 365 } })).toEqual({
+    enableKeyRotation: false,
+    rotationPeriodInDays: undefined,
+  });
+  expect(() => keyRotation({ rotation: { enabled: true, periodDays: 30 } })).toThrow(
+    /outside what KMS allows/,
+  );
 });

@@ -1,4 +1,4 @@
-import { catalogKeys, sealKey } from "@coffer/core/config";
+import { type CatalogKey, catalogKeys, sealKey } from "@coffer/core/config";
 import { componentName } from "./stage";
 
 // What makes a KMS key the same key to Pulumi: its resource name (from the catalog entry's name),
@@ -53,4 +53,20 @@ export function productionKeyChanges(
         );
   }
   return problems;
+}
+
+/** KMS rotates symmetric keys automatically every 90 to 2560 days; asymmetric keys not at all. */
+export const KMS_ROTATION_PERIOD_DAYS = { min: 90, max: 2560 } as const;
+
+/** The rotation arguments of a catalog key's aws.kms.Key (the seal key, RSA, gets none). */
+export function keyRotation(entry: Pick<CatalogKey, "rotation">): {
+  enableKeyRotation: boolean;
+  rotationPeriodInDays: number | undefined;
+} {
+  const { enabled, periodDays } = entry.rotation;
+  if (enabled && (periodDays < KMS_ROTATION_PERIOD_DAYS.min || periodDays > KMS_ROTATION_PERIOD_DAYS.max))
+    throw new Error(
+      `A rotation period of ${periodDays} days is outside what KMS allows (${KMS_ROTATION_PERIOD_DAYS.min}..${KMS_ROTATION_PERIOD_DAYS.max}).`,
+    );
+  return { enableKeyRotation: enabled, rotationPeriodInDays: enabled ? periodDays : undefined };
 }

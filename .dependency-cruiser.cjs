@@ -24,12 +24,12 @@ module.exports = {
     },
     {
       name: "core-is-pure",
-      comment: "Core knows nothing of tRPC, Lambda, SST, React or the packages above it.",
+      comment: "Core knows nothing of tRPC, Lambda, Powertools, SST, React or the packages above it.",
       severity: "error",
       from: { path: "^packages/core/src/", pathNot: TEST_OR_BENCH },
       to: {
         path: [
-          "node_modules/(@trpc|sst|aws-lambda|@types/aws-lambda|react|react-dom|@tanstack|vite|playwright-core)/",
+          "node_modules/(@trpc|sst|aws-lambda|@types/aws-lambda|@aws-lambda-powertools|react|react-dom|@tanstack|vite|playwright-core)/",
           "^packages/(functions|client|web|local|testkit|scripts|cli)/",
         ],
       },

@@ -20,7 +20,8 @@ export default $config({
     const { table } = await import("./infra/storage");
     const { api } = await import("./infra/api");
     await import("./infra/maintenance");
+    const { alarmTopic } = await import("./infra/alarms");
     const { web } = await import("./infra/web");
-    return { api: api.url, web: web.url, table: table.name, seal: keys.seal.arn };
+    return { api: api.url, web: web.url, table: table.name, seal: keys.seal.arn, alarms: alarmTopic.arn };
   },
 });

@@ -1,5 +1,6 @@
 import { catalogKeys, kmsAliasName, sealKey } from "@coffer/core/config";
 import { linkNames } from "@coffer/functions/links";
+import { keyIdentities, keyRotation } from "./lib/key-identities";
 import { componentName, stageSettings } from "./lib/stage";
 
 const settings = stageSettings($app.stage);
@@ -9,10 +10,19 @@ const settings = stageSettings($app.stage);
 // Production keys are retained and protected: Pulumi never deletes them, even when the catalog
 // drops or renames an entry (infra/lib/stage.ts). Their key policies are set in infra/api.ts, once
 // the function roles exist.
-function createKey(name: string, args: aws.kms.KeyArgs) {
+// Name, spec and usage come from the key's identity (infra/lib/key-identities.ts), which a test
+// holds against the keys production has (infra/production-keys.json).
+const identities = keyIdentities();
+function createKey(name: string, args: Omit<aws.kms.KeyArgs, "customerMasterKeySpec" | "keyUsage">) {
+  const identity = identities[name]!;
   const key = new aws.kms.Key(
-    componentName(name, "Key"),
-    { keyUsage: "ENCRYPT_DECRYPT", deletionWindowInDays: settings.kmsDeletionWindowDays, ...args },
+    identity.resource,
+    {
+      keyUsage: identity.keyUsage,
+      customerMasterKeySpec: identity.keySpec,
+      deletionWindowInDays: settings.kmsDeletionWindowDays,
+      ...args,
+    },
     settings.dataResourceOptions,
   );
   new aws.kms.Alias(componentName(name, "Alias"), {
@@ -27,16 +37,13 @@ const catalog = Object.fromEntries(
     entry.name,
     createKey(entry.name, {
       description: `${entry.description} (${$app.stage})`,
-      customerMasterKeySpec: entry.keySpec,
-      enableKeyRotation: entry.rotation.enabled,
-      rotationPeriodInDays: entry.rotation.enabled ? entry.rotation.periodDays : undefined,
+      ...keyRotation(entry),
     }),
   ]),
 );
 
 const seal = createKey(sealKey.name, {
   description: `${sealKey.description} (${$app.stage})`,
-  customerMasterKeySpec: sealKey.keySpec,
 });
 
 export const keys = {

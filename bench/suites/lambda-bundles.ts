@@ -43,6 +43,7 @@ const lambdaEnvironment = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   SST_RESOURCE_App: JSON.stringify({ name: "coffer", stage: "bench" }),
   [`SST_RESOURCE_${linkNames.table}`]: JSON.stringify({ type: "sst.aws.Dynamo", name: "bench" }),
+  [`SST_RESOURCE_${linkNames.binObjects}`]: JSON.stringify({ type: "sst.aws.Bucket", name: "bench" }),
   [`SST_RESOURCE_${linkNames.keys}`]: JSON.stringify({
     type: "sst.sst.Linkable",
     keys: {

@@ -20,3 +20,35 @@ export function viewerResponseInjection(headers: Record<string, string>): string
     "}",
   ].join("\n");
 }
+
+/** Two years, the value HSTS preload lists ask for; browsers then refuse plain HTTP to the site. */
+export const HSTS_MAX_AGE_SECONDS = 63_072_000;
+
+/**
+ * The CloudFront response headers policy (`aws.cloudfront.ResponseHeadersPolicy` args). CloudFront
+ * skips viewer-response functions when the origin answers 400 or more, so the function above
+ * cannot put headers on a 403 or 404; a response headers policy applies to every response,
+ * whatever its status. It carries HSTS and the status-independent headers, each overriding what
+ * the origin sends. Cache-Control stays with the function (HTML only).
+ */
+export function responseHeadersPolicy(headers: Record<string, string>) {
+  const header = (name: string) => {
+    const found = Object.entries(headers).find(([key]) => key.toLowerCase() === name);
+    if (!found) throw new Error(`The site's headers lack ${name}.`);
+    return found[1];
+  };
+  return {
+    securityHeadersConfig: {
+      strictTransportSecurity: {
+        accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
+        includeSubdomains: true,
+        preload: false,
+        override: true,
+      },
+      contentSecurityPolicy: { contentSecurityPolicy: header("content-security-policy"), override: true },
+      referrerPolicy: { referrerPolicy: header("referrer-policy"), override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: "DENY", override: true },
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { componentName, stageSettings } from "./stage";
+import { componentName, stageAlarmSettings, stageSettings } from "./stage";
 
 test("production keeps its data; other stages are disposable", () => {
   expect(stageSettings("production")).toEqual({
@@ -20,4 +20,16 @@ test("production keeps its data; other stages are disposable", () => {
 test("component names are PascalCase", () => {
   expect(componentName("default", "Key")).toBe("DefaultKey");
   expect(componentName("my-key", "alias")).toBe("MyKeyAlias");
+});
+
+test("alarm settings: an optional email and KMS quota, refused when malformed", () => {
+  expect(stageAlarmSettings({})).toEqual({ email: undefined, kmsQuotaPerSecond: undefined });
+  expect(
+    stageAlarmSettings({ COFFER_ALARM_EMAIL: "ops@example.com", COFFER_KMS_QUOTA_PER_SECOND: "50000" }),
+  ).toEqual({
+    email: "ops@example.com",
+    kmsQuotaPerSecond: 50_000,
+  });
+  expect(() => stageAlarmSettings({ COFFER_KMS_QUOTA_PER_SECOND: "lots" })).toThrow(/positive whole number/);
+  expect(() => stageAlarmSettings({ COFFER_ALARM_EMAIL: "a@b.c, d@e.f" })).toThrow(/one email address/);
 });

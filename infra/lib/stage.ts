@@ -57,3 +57,21 @@ export const apiThrottle = { burstLimit: 200, rateLimit: 100 } as const;
  * the internet to AWS.
  */
 export const devFunction = { timeoutSeconds: 900, timeBudgetMs: 60_000 } as const;
+
+/**
+ * Alarm settings read at deploy time: COFFER_ALARM_EMAIL subscribes an address to the stage's alarm
+ * topic; COFFER_KMS_QUOTA_PER_SECOND is the account's symmetric KMS request quota in the region
+ * (the usage alarm fires at 80% of it; see infra/lib/alarms.ts).
+ */
+export function stageAlarmSettings(env: Record<string, string | undefined>): {
+  email: string | undefined;
+  kmsQuotaPerSecond: number | undefined;
+} {
+  const quota = env.COFFER_KMS_QUOTA_PER_SECOND;
+  if (quota !== undefined && !/^[1-9][0-9]*$/.test(quota))
+    throw new Error("COFFER_KMS_QUOTA_PER_SECOND must be a positive whole number of requests per second.");
+  const email = env.COFFER_ALARM_EMAIL || undefined;
+  if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email))
+    throw new Error("COFFER_ALARM_EMAIL must be one email address.");
+  return { email, kmsQuotaPerSecond: quota === undefined ? undefined : Number(quota) };
+}

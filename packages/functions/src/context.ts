@@ -16,8 +16,15 @@ export interface RequestAttribution {
   namespace?: string;
 }
 
-export function createContext(services: Services, request: RequestInfo) {
-  return { services, request, attribution: {} as RequestAttribution };
+/** Told when a procedure starts; the function it returns is called when it ends. */
+export type ProcedureObserver = (procedure: string) => () => void;
+
+export function createContext(
+  services: Services,
+  request: RequestInfo,
+  observeProcedure?: ProcedureObserver,
+) {
+  return { services, request, attribution: {} as RequestAttribution, observeProcedure };
 }
 
 export type Context = ReturnType<typeof createContext>;

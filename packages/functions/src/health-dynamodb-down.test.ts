@@ -5,8 +5,18 @@ import { type LocalStack, startLocalStack } from "@coffer/local/stack";
 let stack: LocalStack;
 // A second Java process starts in 3-4 s on an idle machine, but in over a minute on a busy one.
 const DYNAMODB_LOCAL_START_MS = 180_000;
-beforeAll(async () => void (stack = await startLocalStack({ stage: "test" })), DYNAMODB_LOCAL_START_MS);
-afterAll(() => stack?.stop());
+// The start is kept as a promise so that cleanup does not depend on beforeAll finishing: if its
+// hook times out, the start goes on (and spawns Java) after vitest has stopped waiting, and a
+// cleanup that only looked at `stack` would find it unset and leak the process. afterAll waits for
+// the start to settle, whatever happened, and stops what it started; a failed start cleans up
+// after itself (startLocalStack stops whatever it had started).
+const starting = startLocalStack({ stage: "test" });
+starting.catch(() => {}); // reported by beforeAll; never an unhandled rejection
+beforeAll(async () => void (stack = await starting), DYNAMODB_LOCAL_START_MS);
+afterAll(async () => {
+  const started = await starting.catch(() => undefined);
+  await started?.stop();
+}, DYNAMODB_LOCAL_START_MS);
 
 test("when DynamoDB is down, public health answers 503 without naming it, and the gateway keeps serving", async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { createCofferClient } from "@coffer/client";
 import { createDynamoClient } from "@coffer/core/db";
 import { startTestStack } from "@coffer/testkit/stack";
+import { logFields, metricDefinitions } from "./telemetry/allow-list";
 
 // Every secret that passes through the service, in every encoding a log line or an item could
 // carry it, must appear in neither the logs nor the table.
@@ -18,11 +19,15 @@ beforeAll(async () => {
       (...args: unknown[]) => void logged.push(args.map(String).join(" ")),
     );
   }
-  const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {
-    logged.push(String(chunk));
-    return write(chunk, ...rest);
-  }) as never);
+  // Powertools writes through its own Console on the process's streams: metrics to stdout, warnings
+  // and errors to stderr.
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    vi.spyOn(stream, "write").mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {
+      logged.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as never);
+  }
   stack = await startTestStack();
 });
 afterAll(() => stack.stop());
@@ -104,4 +109,58 @@ test("no token, plaintext or data key reaches a log line or a stored item", asyn
     for (const binary of storedBinary)
       expect(binary.includes(secret), "a secret in a binary attribute").toBe(false);
   }
+});
+
+// Powertools' own keys on a log line; anything else must be on the allow-list.
+const POWERTOOLS_LOG_KEYS = ["level", "message", "timestamp", "service", "sampling_rate", "xray_trace_id"];
+
+test("telemetry: every log line and EMF blob holds only allow-listed fields, with the events we expect", () => {
+  const lines = logged
+    .join("\n")
+    .split("\n")
+    .flatMap((line) => {
+      try {
+        const parsed: unknown = JSON.parse(line);
+        return typeof parsed === "object" && parsed !== null ? [parsed as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
+  const blobs = lines.filter((line) => "_aws" in line);
+  const logLines = lines.filter((line) => typeof line.message === "string" && "level" in line);
+
+  const metricsSeen = new Set<string>();
+  for (const blob of blobs) {
+    const [directive] = (
+      blob._aws as {
+        CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+      }
+    ).CloudWatchMetrics;
+    expect(directive!.Namespace).toBe("Coffer");
+    for (const { Name } of directive!.Metrics) {
+      const definition = metricDefinitions[Name as keyof typeof metricDefinitions];
+      expect(definition, `metric ${Name} is on the allow-list`).toBeDefined();
+      metricsSeen.add(Name);
+      for (const dimensions of directive!.Dimensions)
+        expect(dimensions.sort()).toEqual(["service", ...definition.dimensions].sort());
+    }
+    const allowedKeys = new Set([
+      "_aws",
+      "service",
+      ...directive!.Metrics.map((m) => m.Name),
+      ...directive!.Dimensions.flat(),
+    ]);
+    for (const key of Object.keys(blob)) expect(allowedKeys.has(key), `EMF key ${key}`).toBe(true);
+  }
+  for (const line of logLines)
+    for (const key of Object.keys(line))
+      expect([...POWERTOOLS_LOG_KEYS, ...logFields].includes(key), `log field ${key}`).toBe(true);
+
+  // The run above made KMS calls, hit and missed the key caches, refused requests and timed procedures.
+  expect([...metricsSeen].sort()).toEqual(
+    expect.arrayContaining(["KeyCacheLookups", "KmsCalls", "KmsLatency", "ProcedureLatency", "Refusals"]),
+  );
+  expect(logLines.some((line) => line.message === "request refused" && typeof line.reason === "string")).toBe(
+    true,
+  );
 });

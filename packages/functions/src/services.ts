@@ -9,7 +9,8 @@ import { type AppendedHead, connectDb, pingTable } from "@coffer/core/db";
 import { createEncryptionService } from "@coffer/core/encryption";
 import { createHealthService } from "@coffer/core/health";
 import { createDataKeyService } from "@coffer/core/data-keys";
-import type { Kms } from "@coffer/core/kms";
+import { type Kms, observeKms } from "@coffer/core/kms";
+import type { Telemetry } from "@coffer/core/telemetry";
 import {
   createCampaigns,
   createKeyLifecycle,
@@ -42,6 +43,8 @@ export interface Ports {
   binObjects?: BinObjects;
   /** How often an instance flushes its usage counters at most; 1 s unless a test says otherwise. */
   usageFlushIntervalMs?: number;
+  /** Told of KMS calls and key-cache lookups (the handler adapts it to Powertools); silent when absent. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -54,7 +57,8 @@ export function logAuditHead(head: AppendedHead): void {
 
 /** Each service is built on first use, so a function builds only what its procedures touch. */
 export function createServices(ports: Ports) {
-  const { kms, dynamo, tableName, clock, stage, version } = ports;
+  const { dynamo, tableName, clock, stage, version, telemetry } = ports;
+  const kms = telemetry ? observeKms(ports.kms, { telemetry, clock }) : ports.kms;
   const keyIds = catalogKeyIds(ports.keyIds);
   const { db } = connectDb({ dynamo, table: tableName });
   const dataKeyIds = Object.fromEntries(dataKeyNames.map((name) => [name, keyIds[name]!]));
@@ -74,7 +78,7 @@ export function createServices(ports: Ports) {
   });
   const shared = buildOnFirstUse({
     // One envelope crypto per instance: its data-key caches are what keep KMS calls rare.
-    crypto: () => createEnvelopeCrypto({ kms, clock, keys: ring, usage }),
+    crypto: () => createEnvelopeCrypto({ kms, clock, keys: ring, usage, telemetry }),
     lifecycle: () =>
       createKeyLifecycle({
         db,

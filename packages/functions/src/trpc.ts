@@ -19,25 +19,31 @@ const t = initTRPC
 // Every procedure is built on this base, so every failure goes through the one mapping point, and
 // every request ends by counting its refusal (if it was refused) and flushing the instance's usage
 // counters when a flush is due (about once a second; it never fails the request, see usage/meter.ts).
+// Every call is timed (telemetry's ProcedureLatency) when the adapter observes it.
 const base = t.procedure.use(async ({ ctx, path, next }) => {
-  const result = await next();
-  const usage = ctx.services.usage;
-  if (!result.ok) {
-    const reason = refusalReasonOf(result.error.cause);
-    if (reason !== undefined) {
-      const { tokenId, namespace } = ctx.attribution;
-      usage.countRefusal({
-        namespace: namespace ?? NO_NAMESPACE,
-        reason,
-        procedure: path,
-        requestId: ctx.request.requestId,
-        ...(tokenId !== undefined ? { tokenId } : {}),
-      });
+  const done = ctx.observeProcedure?.(path);
+  try {
+    const result = await next();
+    const usage = ctx.services.usage;
+    if (!result.ok) {
+      const reason = refusalReasonOf(result.error.cause);
+      if (reason !== undefined) {
+        const { tokenId, namespace } = ctx.attribution;
+        usage.countRefusal({
+          namespace: namespace ?? NO_NAMESPACE,
+          reason,
+          procedure: path,
+          requestId: ctx.request.requestId,
+          ...(tokenId !== undefined ? { tokenId } : {}),
+        });
+      }
     }
+    await usage.flushIfDue();
+    if (!result.ok) throw toTRPCError(result.error);
+    return result;
+  } finally {
+    done?.();
   }
-  await usage.flushIfDue();
-  if (!result.ok) throw toTRPCError(result.error);
-  return result;
 });
 
 export const router = t.router;

@@ -45,7 +45,7 @@ function scratchRepository(files: Record<string, string>): string {
     mkdirSync(join(root, "node_modules/@coffer"), { recursive: true });
     symlinkSync(`../../packages/${name}`, join(root, `node_modules/@coffer/${name}`));
   }
-  for (const scope of ["@trpc", "react"])
+  for (const scope of ["@trpc", "react", "@aws-lambda-powertools"])
     symlinkSync(join(repoRoot, "node_modules", scope), join(root, "node_modules", scope));
   for (const target of targets) write(root, `packages/${target}`, "export const here = true;\n");
   for (const [path, text] of Object.entries(files)) write(root, path, text);
@@ -102,6 +102,13 @@ test.each<{ rule: string; files: Record<string, string> }>([
     files: {
       "packages/core/src/records/index.ts":
         'import { initTRPC } from "@trpc/server";\nexport { initTRPC };\n',
+    },
+  },
+  {
+    rule: "core-is-pure",
+    files: {
+      "packages/core/src/records/index.ts":
+        'import { Logger } from "@aws-lambda-powertools/logger";\nexport { Logger };\n',
     },
   },
   {

@@ -16,6 +16,7 @@ import {
 import { ALGORITHM_ID } from "./format";
 import type { EnvelopeKey } from "./key-ring";
 import { memoizedMessageKeys } from "./message-key-memo";
+import type { KeyCacheOutcome } from "../telemetry";
 import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
 
 let kms: EmulatedKms;
@@ -35,12 +36,18 @@ const policy = (overrides: Partial<DataKeyCachePolicy> = {}): DataKeyCachePolicy
 
 function setup(
   cachePolicy: DataKeyCachePolicy,
-  options: { maxEntries?: number; version?: number; mode?: EnvelopeMode } = {},
+  options: {
+    maxEntries?: number;
+    version?: number;
+    mode?: EnvelopeMode;
+    onLookup?: (outcome: KeyCacheOutcome) => void;
+  } = {},
 ) {
   const clock = manualClock(1_000);
   const cache = createDataKeyCache({
     kms: kms.kms,
     clock,
+    onLookup: options.onLookup,
     ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),
   });
   const key: EnvelopeKey = {
@@ -73,6 +80,15 @@ function setup(
 const generated = () => kms.calls("GenerateDataKey");
 
 describe("data-key cache", () => {
+  test("tells telemetry of each lookup: a miss per GenerateDataKey, hits, and bypasses", async () => {
+    const lookups: KeyCacheOutcome[] = [];
+    const { use } = setup(policy({ maxMessages: 2, maxBytes: 1_000 }), { onLookup: (o) => lookups.push(o) });
+    for (let i = 0; i < 3; i++) await use();
+    await use(undefined, 1_001);
+    expect(lookups).toEqual(["miss", "hit", "miss", "bypass"]);
+    expect(generated()).toBe(3);
+  });
+
   test("reuses one data key within the policy", async () => {
     const { use } = setup(policy());
     const results = [];

@@ -3,6 +3,7 @@
 // (message-key-memo.ts) and every message differs only by its random IV. That is safe while the
 // number of messages and bytes under one AES-GCM key stays within the random-IV bounds, which the
 // hard caps below enforce whatever a policy says (docs/envelope.md, "One salt per data key").
+import type { KeyCacheOutcome } from "../telemetry";
 import type { Clock } from "../clock";
 import type { DataKeyCachePolicy } from "../config";
 import type { Kms } from "../kms";
@@ -42,6 +43,8 @@ export interface DataKeyCacheOptions {
   clock: Clock;
   /** Distinct (key, version, context) entries kept; the least recently used goes first. */
   maxEntries?: number;
+  /** Told of each lookup: a hit (no KMS call), a miss (one GenerateDataKey) or a bypass (no reuse allowed). */
+  onLookup?: (outcome: KeyCacheOutcome) => void;
 }
 
 export interface EncryptionKeyRequest {
@@ -55,7 +58,7 @@ export interface EncryptionKeyRequest {
 
 export type DataKeyCache = ReturnType<typeof createDataKeyCache>;
 
-export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCacheOptions) {
+export function createDataKeyCache({ kms, clock, maxEntries = 1_000, onLookup }: DataKeyCacheOptions) {
   const lru = createKeyLru(maxEntries);
   const now = () => clock.now();
 
@@ -82,15 +85,21 @@ export function createDataKeyCache({ kms, clock, maxEntries = 1_000 }: DataKeyCa
     // Every material in this cache comes from generate(), so it carries its salt.
     const useSealing = use as (material: KeyMaterial) => T;
 
-    if (!allowsReuse(policy, maxMessages, maxBytes, request.plaintextBytes))
+    if (!allowsReuse(policy, maxMessages, maxBytes, request.plaintextBytes)) {
+      onLookup?.("bypass");
       return useOnce(generate(request), useSealing);
+    }
 
+    // The LRU calls fetch synchronously, and only when it has no usable entry.
+    let missed = false;
+    const fetch = generate(request);
     const entry = lru.acquire(entryId(request), {
       isUsable: (cached) => hasRoom(cached, nowMs, maxMessages, maxBytes, request.plaintextBytes),
-      fetch: generate(request),
+      fetch: () => ((missed = true), fetch()),
       now,
       maxAgeMs: policy.maxAgeMs,
     });
+    onLookup?.(missed ? "miss" : "hit");
     entry.messages += 1;
     entry.bytes += request.plaintextBytes;
     return useKey(entry, useSealing);

@@ -4,6 +4,7 @@
 import type { Clock } from "../clock";
 import { limits } from "../config";
 import type { Kms } from "../kms";
+import { silentTelemetry, type Telemetry } from "../telemetry";
 import { decodeContext, encodeValidContext, kmsContextForMode, type EncryptionContext } from "./context";
 import { createDataKeyCache } from "./data-key-cache";
 import { assertContextMatches, openEnvelope, sealEnvelope } from "./envelope";
@@ -41,6 +42,8 @@ export interface EnvelopeCryptoDeps {
   keys: EnvelopeKeyRing;
   /** Told of every successful encrypt and decrypt (the usage meter); rewraps count as neither. */
   usage?: KeyUseCounter;
+  /** Told of every cache lookup (hit, miss, bypass); silent when absent. */
+  telemetry?: Telemetry;
 }
 
 /** A port for the usage counters: crypto reports what it did, and never waits for them. */
@@ -86,7 +89,13 @@ export interface DecryptResult {
   keyVersion: number;
 }
 
-export function createEnvelopeCrypto({ kms, clock, keys, usage }: EnvelopeCryptoDeps) {
+export function createEnvelopeCrypto({
+  kms,
+  clock,
+  keys,
+  usage,
+  telemetry = silentTelemetry,
+}: EnvelopeCryptoDeps) {
   const counted = (
     kind: "encrypt" | "decrypt",
     keyName: string,
@@ -102,9 +111,17 @@ export function createEnvelopeCrypto({ kms, clock, keys, usage }: EnvelopeCrypto
       ...(usedBy !== undefined ? { tokenId: usedBy } : {}),
     });
 
-  const dataKeys = createDataKeyCache({ kms, clock });
+  const dataKeys = createDataKeyCache({
+    kms,
+    clock,
+    onLookup: (outcome) => telemetry.keyCache({ cache: "dataKey", outcome }),
+  });
   const nextIv = createIvSource();
-  const unwrappedKeys = createUnwrappedKeyCache({ kms, clock });
+  const unwrappedKeys = createUnwrappedKeyCache({
+    kms,
+    clock,
+    onLookup: (outcome) => telemetry.keyCache({ cache: "unwrappedKey", outcome }),
+  });
 
   async function encrypt(
     input: {

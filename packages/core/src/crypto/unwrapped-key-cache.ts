@@ -1,6 +1,7 @@
 // The decryption side's cache: data keys that KMS already unwrapped, so that opening many envelopes
 // made with one cached data key costs one KMS Decrypt. An entry answers exactly the question KMS
 // answered: this wrapped key, under this KMS key, with this KMS context.
+import type { KeyCacheOutcome } from "../telemetry";
 import { hash } from "node:crypto";
 import type { Clock } from "../clock";
 import type { EnvelopeMode } from "../config";
@@ -13,6 +14,8 @@ export interface UnwrappedKeyCacheOptions {
   kms: Kms;
   clock: Clock;
   maxEntries?: number;
+  /** Told of each lookup: a hit (no KMS call), a miss (one Decrypt) or a bypass (caching off for the key). */
+  onLookup?: (outcome: KeyCacheOutcome) => void;
 }
 
 export interface UnwrapRequest {
@@ -33,7 +36,12 @@ export interface UnwrapRequest {
 
 export type UnwrappedKeyCache = ReturnType<typeof createUnwrappedKeyCache>;
 
-export function createUnwrappedKeyCache({ kms, clock, maxEntries = 1_000 }: UnwrappedKeyCacheOptions) {
+export function createUnwrappedKeyCache({
+  kms,
+  clock,
+  maxEntries = 1_000,
+  onLookup,
+}: UnwrappedKeyCacheOptions) {
   const lru = createKeyLru(maxEntries);
   const now = () => clock.now();
 
@@ -52,15 +60,22 @@ export function createUnwrappedKeyCache({ kms, clock, maxEntries = 1_000 }: Unwr
    */
   async function withUnwrappedKey<T>(request: UnwrapRequest, use: (material: KeyMaterial) => T): Promise<T> {
     const maxAgeMs = request.key.cache.maxAgeMs;
-    if (!(maxAgeMs > 0)) return useOnce(unwrap(request), use);
+    if (!(maxAgeMs > 0)) {
+      onLookup?.("bypass");
+      return useOnce(unwrap(request), use);
+    }
     const nowMs = now();
     lru.sweepExpired(nowMs);
+    // The LRU calls fetch synchronously, and only when it has no usable entry.
+    let missed = false;
+    const fetch = unwrap(request);
     const entry = lru.acquire(cacheKey(request), {
       isUsable: (cached) => !isExpired(cached, nowMs),
-      fetch: unwrap(request),
+      fetch: () => ((missed = true), fetch()),
       now,
       maxAgeMs,
     });
+    onLookup?.(missed ? "miss" : "hit");
     return useKey(entry, use);
   }
 

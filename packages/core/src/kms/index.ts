@@ -1,2 +1,3 @@
 export * from "./port";
 export { createAwsKms, createKmsClient } from "./aws";
+export { observeKms } from "./observed";

@@ -1,9 +1,14 @@
 import { createServices } from "../services";
 import { runKeyMaintenance } from "../maintenance";
+import { createFunctionTelemetry } from "../telemetry/powertools";
 import { portsFromEnvironment } from "./ports";
 
 // The scheduled function (infra/maintenance.ts): an EventBridge schedule invokes it every minute.
-const services = createServices(portsFromEnvironment());
+// Its KMS calls are counted like the other functions' (the KmsThrottled alarm watches it too).
+const telemetry = createFunctionTelemetry({
+  serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "coffer-key-maintenance",
+});
+const services = createServices({ ...portsFromEnvironment(), telemetry: telemetry.core });
 
 /** Leaves 10 s of the invocation for the last step's checkpoint. */
 const SAFETY_MARGIN_MS = 10_000;
@@ -13,9 +18,13 @@ export async function handler(
   context: { awsRequestId: string; getRemainingTimeInMillis(): number },
 ) {
   const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
-  const result = await runKeyMaintenance(services, { deadlineMs, requestId: context.awsRequestId });
-  console.log(
-    JSON.stringify({ level: "info", event: "key_maintenance", requestId: context.awsRequestId, ...result }),
-  );
-  return result;
+  try {
+    const result = await runKeyMaintenance(services, { deadlineMs, requestId: context.awsRequestId });
+    console.log(
+      JSON.stringify({ level: "info", event: "key_maintenance", requestId: context.awsRequestId, ...result }),
+    );
+    return result;
+  } finally {
+    telemetry.flush();
+  }
 }

@@ -6,7 +6,8 @@ import { createContext } from "../context";
 import { createRestHandler } from "../rest/adapter";
 import type { FunctionName } from "../routes";
 import { createServices } from "../services";
-import { logError } from "./log";
+import { createFunctionTelemetry } from "../telemetry/powertools";
+import { describeFailure } from "./log";
 import { portsFromEnvironment } from "./ports";
 import { screenRequest, type ScreenedCall } from "./request-screen";
 
@@ -16,19 +17,31 @@ import { screenRequest, type ScreenedCall } from "./request-screen";
  * tRPC, a REST route key (`POST /v1/encrypt`) to the REST adapter, which calls the same procedures.
  */
 export function createLambdaHandler(fn: FunctionName, options: { openApiJson?: () => string } = {}) {
-  const services = createServices(portsFromEnvironment(fn));
+  // Metrics carry the deployed function's name as `service` (the alarms select on it).
+  const telemetry = createFunctionTelemetry({
+    serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? `coffer-${fn}`,
+  });
+  const services = createServices({ ...portsFromEnvironment(fn), telemetry: telemetry.core });
+  const observeProcedure = (procedure: string) => {
+    const startedAt = performance.now();
+    return () => telemetry.procedure({ procedure, durationMs: performance.now() - startedAt });
+  };
   const contextOf = (event: APIGatewayProxyEventV2, context: Pick<LambdaContext, "awsRequestId">) =>
-    createContext(services, {
-      requestId: context.awsRequestId,
-      sourceIp: event.requestContext.http.sourceIp,
-      authorization: event.headers.authorization,
-    });
+    createContext(
+      services,
+      {
+        requestId: context.awsRequestId,
+        sourceIp: event.requestContext.http.sourceIp,
+        authorization: event.headers.authorization,
+      },
+      observeProcedure,
+    );
   const onError = ({
     error,
     path,
     ctx,
-  }: Parameters<typeof logError>[0] & { ctx?: ReturnType<typeof contextOf> }) =>
-    logError({ error, path, requestId: ctx?.request.requestId });
+  }: Parameters<typeof describeFailure>[0] & { ctx?: ReturnType<typeof contextOf> }) =>
+    telemetry.refusal(describeFailure({ error, path, requestId: ctx?.request.requestId }));
 
   const router = routerFor(fn);
   const trpc = awsLambdaRequestHandler({
@@ -54,6 +67,14 @@ export function createLambdaHandler(fn: FunctionName, options: { openApiJson?: (
   const rest = createRestHandler({ fn, router, onError, ...options });
 
   return async (event: APIGatewayProxyEventV2, context: LambdaContext) => {
+    try {
+      return await handle(event, context);
+    } finally {
+      telemetry.flush();
+    }
+  };
+
+  async function handle(event: APIGatewayProxyEventV2, context: LambdaContext) {
     if (!rest.routeKeys.has(event.routeKey)) return trpc(event, context);
     const body =
       event.body !== undefined && event.isBase64Encoded
@@ -68,7 +89,7 @@ export function createLambdaHandler(fn: FunctionName, options: { openApiJson?: (
       },
       contextOf(event, context),
     );
-  };
+  }
 }
 
 /** The JSON text of the request: the body, or a query's `input` parameter. */

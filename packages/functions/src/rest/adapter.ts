@@ -3,6 +3,7 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { routerFor } from "../app-router";
 import type { Context } from "../context";
 import { describeError, toTRPCError } from "../errors";
+import { screenRequest } from "../handlers/request-screen";
 import type { FunctionName } from "../routes";
 import { type RestEndpoint, restEndpoints } from "../rest-routes";
 import { createCallerFactory } from "../trpc";
@@ -43,8 +44,7 @@ export function createRestHandler({ fn, router, openApiJson, onError }: RestHand
   const procedures = router._def.procedures as unknown as Record<string, AnyProcedure>;
   const createCaller = createCallerFactory(router);
 
-  async function call(path: string, endpoint: RestEndpoint, request: RestRequest, ctx: Context) {
-    const input = restInput(endpoint, procedures[path]!._def.inputs[0], request);
+  async function call(path: string, input: unknown, ctx: Context) {
     // The caller is a proxy keyed by the dotted path's segments: caller.admin.tokens.create(input).
     const caller = createCaller(ctx) as unknown as Record<string, unknown>;
     const procedureCall = path
@@ -65,7 +65,21 @@ export function createRestHandler({ fn, router, openApiJson, onError }: RestHand
           });
         }
         if (!endpoint.procedure) return respond(200, openApiJson!());
-        const result = await call(endpoint.procedure, endpoint, request, ctx);
+        const path = endpoint.procedure;
+        // The same screen as a tRPC request (size, JSON, repeated keys, items, answer size), before
+        // any procedure, token lookup or KMS call. The body is parsed once, when the screen asks.
+        let input: unknown;
+        await screenRequest({
+          body: request.body ?? "",
+          calls: [
+            {
+              path,
+              getRawInput: async () =>
+                (input = restInput(endpoint, procedures[path]!._def.inputs[0], request)),
+            },
+          ],
+        });
+        const result = await call(path, input, ctx);
         return respond(200, JSON.stringify(result ?? null));
       } catch (cause) {
         // The procedures' errors went through the one mapping point already; what else fails

@@ -138,6 +138,23 @@ describe("errors: the tRPC code, its HTTP status, the reason and the field", () 
     expect(answer.body.code).toBe("PARSE_ERROR");
   });
 
+  test("REST bodies go through the request screen: a repeated JSON key is refused before any work", async () => {
+    stack.kms.resetCounts();
+    const answer = await rest("POST", "/v1/encrypt", {
+      token: full,
+      body: '{"keyName":"default","plaintext":"","context":{"tenant":"a","tenant":"b"}}',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: "BAD_REQUEST", reason: "duplicate_json_key" });
+    expect(stack.kms.requestCounts()).toEqual({});
+    // The same body without the repeat is served.
+    const served = await rest("POST", "/v1/encrypt", {
+      token: full,
+      body: '{"keyName":"default","plaintext":"","context":{"tenant":"a"}}',
+    });
+    expect(served.status).toBe(200);
+  });
+
   test("an unknown route is 404 from the gateway, as from API Gateway", async () => {
     expect((await rest("GET", "/v1/nothing-here")).status).toBe(404);
     expect((await rest("DELETE", "/v1/encrypt")).status).toBe(404);

@@ -28,7 +28,8 @@ beforeAll(async () => {
       return write(chunk, ...rest);
     }) as never);
   }
-  stack = await startTestStack();
+  // The test stack turns metrics off to keep runs readable; here they are what is checked.
+  stack = await startTestStack({ environment: { POWERTOOLS_METRICS_DISABLED: "false" } });
 });
 afterAll(() => stack.stop());
 

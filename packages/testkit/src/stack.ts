@@ -21,8 +21,13 @@ export async function startTestStack(
     tableName: `t_${randomUUID()}`,
     ...options,
     // Patient SDK calls for a busy machine (about 3 s an attempt, as the gateway's 10 s allows);
-    // budget tests pass their own.
-    environment: { COFFER_TIME_BUDGET_MS: String(stackBudgetMs), ...options.environment },
+    // budget tests pass their own. EMF metric lines (one per request) would bury a run's output;
+    // the no-secrets test turns them back on to check them.
+    environment: {
+      COFFER_TIME_BUDGET_MS: String(stackBudgetMs),
+      POWERTOOLS_METRICS_DISABLED: "true",
+      ...options.environment,
+    },
   });
   const { db, dynamo } = connectDb({
     endpoint: stack.dynamoEndpoint,

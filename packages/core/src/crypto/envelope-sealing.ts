@@ -84,6 +84,10 @@ export interface EnvelopeSealingDeps {
 
 export type EnvelopeSealing = ReturnType<typeof createEnvelopeSealing>;
 
+// Module-level, not a closure per call: these run on every message.
+const latin1 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+
 export function createEnvelopeSealing({
   clock,
   keys,
@@ -185,8 +189,6 @@ export function createEnvelopeSealing({
       // An unwrapped key serves one context in KMS mode, every context in derived mode; the salt
       // (32 bytes, so the concatenation is unambiguous) is the data key's, or per message in
       // envelopes made before salts were kept per data key.
-      const latin1 = (bytes: Uint8Array) =>
-        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
       const contextId = mode === "derived" ? latin1(contextBytes) : "";
       const memoId = latin1(salt) + contextId;
       const messageKeys = memoizedMessageKeys(dataKey, memoId, salt, algorithmId, contextBytes);

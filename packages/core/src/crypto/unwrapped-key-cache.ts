@@ -64,10 +64,18 @@ export function createUnwrappedKeyCache({
     }
     const nowMs = now();
     lru.sweepExpired(nowMs);
+    const id = cacheKey(request);
+    // The hit, every message but the first: no options object and no closures to make.
+    const hit = lru.get(id);
+    if (hit && !isExpired(hit, nowMs)) {
+      onLookup?.("hit");
+      hit.holders += 1;
+      return useKey(hit, use);
+    }
     // The LRU calls fetch synchronously, and only when it has no usable entry.
     let missed = false;
     const fetch = unwrap(request);
-    const entry = lru.acquire(cacheKey(request), {
+    const entry = lru.acquire(id, {
       isUsable: (cached) => !isExpired(cached, nowMs),
       fetch: () => ((missed = true), fetch()),
       now,

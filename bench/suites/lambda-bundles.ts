@@ -53,8 +53,6 @@ const lambdaEnvironment = {
     },
     seal: "arn:aws:kms:us-east-1:111122223333:key/s",
   }),
-  // Since bins v2 (issue 14) the functions read the bin objects bucket at module load too.
-  [`SST_RESOURCE_${linkNames.binObjects}`]: JSON.stringify({ type: "sst.aws.Bucket", name: "bench" }),
 };
 
 const coldLoadMs = (file: string) =>

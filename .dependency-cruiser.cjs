@@ -3,7 +3,8 @@
 //   @coffer/sealing    browser-safe formats on WebCrypto alone: nothing else
 //   @coffer/core       the domain: sealing and the AWS SDK/ElectroDB/zod, never tRPC, Lambda, SST, React
 //   @coffer/functions  tRPC routers and Lambda handlers over core
-//   @coffer/client     the typed client: the route table, the router's type, core's pure config
+//   @coffer/client     the typed client: the route table, the router's type, core's pure config;
+//                      its /node entry adds local mode over core's crypto
 //   @coffer/web        React pages: only the client, sealing and its own files (router types allowed)
 //   @coffer/cli        the `coffer` command: a thin adapter over the client and sealing
 //   @coffer/local      the local stack: may run everything above
@@ -69,6 +70,20 @@ module.exports = {
       severity: "error",
       from: { path: "^packages/web/src/" },
       to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "client-entry-is-browser-code",
+      comment:
+        "@coffer/client's main entry runs in the browser: of core only the pure config, and never local mode (@coffer/client/node, node:crypto).",
+      severity: "error",
+      from: {
+        path: "^packages/client/src/",
+        pathNot: [TEST_OR_BENCH, "^packages/client/src/(node|local)\\.ts$"],
+      },
+      to: {
+        path: ["^packages/client/src/(node|local)\\.ts$", "^packages/core/src/"],
+        pathNot: "^packages/core/src/config/",
+      },
     },
     {
       name: "testkit-only-in-tests",

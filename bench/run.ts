@@ -13,6 +13,7 @@ import { cryptoVsRaw } from "./suites/crypto-vs-raw";
 import { httpEncrypt } from "./suites/http";
 import { kmsCalls } from "./suites/kms-calls";
 import { lambdaBundles } from "./suites/lambda-bundles";
+import { localMode } from "./suites/local-mode";
 import { soak } from "./suites/soak";
 
 /** Add a suite here. */
@@ -20,6 +21,7 @@ const suites: Suite[] = [
   cryptoVsRaw,
   cryptoVsEsdk,
   kmsCalls,
+  localMode,
   httpEncrypt,
   lambdaBundles,
   campaignThroughput,

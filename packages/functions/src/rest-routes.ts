@@ -54,6 +54,16 @@ export const restRoutes = {
     path: "/v1/decrypt/batch",
     summary: "Open up to 100 envelopes, with per-item results",
   },
+  "crypto.issueEnvelopeKey": {
+    method: "POST",
+    path: "/v1/envelope-keys",
+    summary: "Local mode: a data key to make envelopes with in the caller's process",
+  },
+  "crypto.openEnvelopeKey": {
+    method: "POST",
+    path: "/v1/envelope-keys/open",
+    summary: "Local mode: an envelope's data key, after the key's lifecycle checks",
+  },
   "crypto.openSealed": {
     method: "POST",
     path: "/v1/sealed/open",

@@ -131,6 +131,9 @@ export const procedureRoutes = {
   "crypto.decrypt": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
   "crypto.decryptBatch": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
   "crypto.rewrap": { fn: "decrypt", kms: ["reEncryptDataKey"], dynamo: [authenticate, keyRing] },
+  // Local mode: a data key issued to the caller (encrypt side), an envelope's key opened (decrypt side).
+  "crypto.issueEnvelopeKey": { fn: "api", kms: ["generateDataKey"], dynamo: [authenticate, keyRing] },
+  "crypto.openEnvelopeKey": { fn: "decrypt", kms: ["decryptDataKey"], dynamo: [authenticate, keyRing] },
   // Sealed input (DESIGN §5): only the procedures that open it may Decrypt with the seal key. The
   // api function holds that too because request links are public pages served by it and land as
   // records (GenerateDataKey), as does the drop box; decrypt opens sealed input for openSealed.

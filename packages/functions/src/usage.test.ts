@@ -149,6 +149,40 @@ test("after a rotation, uses count under each version; decrypts and data keys co
   ]);
 });
 
+test("local mode: each data key issued or opened counts as one 0-byte use of its version, per token", async () => {
+  const services = instance();
+  const { admin, app } = await tokens(services);
+  const user = callerOf(services, app.token);
+  const context = { tenant: "local" };
+  // Other tests of this file use the same table: compare the key's counts before and after.
+  await flushByRequest(services, admin.token);
+  const atVersion = async (version: number) =>
+    (await totalsOf(services, admin.token, "pii")).find((entry) => entry.version === version) ?? {
+      version,
+      encrypts: 0,
+      decrypts: 0,
+      bytes: 0,
+    };
+  const issued = await user.crypto.issueEnvelopeKey({ keyName: "pii", context });
+  const { keyName, keyVersion, mode, wrappedKey } = issued;
+  const before = await atVersion(keyVersion);
+  await user.crypto.openEnvelopeKey({ keyName, keyVersion, mode, wrappedKey, context });
+  await user.crypto.openEnvelopeKey({ keyName, keyVersion, mode, wrappedKey, context });
+  await flushByRequest(services, admin.token);
+
+  const after = await atVersion(keyVersion);
+  expect({ decrypts: after.decrypts - before.decrypts, bytes: after.bytes - before.bytes }).toEqual({
+    decrypts: 2,
+    bytes: 0,
+  });
+  const listed = (await callerOf(services, admin.token).admin.tokens.list({})).tokens;
+  expect(listed.find((token) => token.tokenId === app.tokenId)!.usage).toMatchObject({
+    encrypts: 1,
+    decrypts: 2,
+    bytes: 0,
+  });
+});
+
 test("day buckets follow the injected clock; the report keeps the days asked for", async () => {
   const services = instance();
   const { admin, app } = await tokens(services);

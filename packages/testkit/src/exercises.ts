@@ -56,6 +56,14 @@ export function exercisesFor(client: CofferClient, caller: CofferClient = client
       caller.crypto.encryptBatch.mutate({
         items: [{ keyName: "pii", plaintext: b64("x"), context: fresh() }],
       }),
+    "crypto.issueEnvelopeKey": async () => () =>
+      caller.crypto.issueEnvelopeKey.mutate({ keyName: "default", context: fresh() }),
+    "crypto.openEnvelopeKey": async () => {
+      const context = fresh();
+      const issued = await client.crypto.issueEnvelopeKey.mutate({ keyName: "default", context });
+      const { keyName, keyVersion, mode, wrappedKey } = issued;
+      return () => caller.crypto.openEnvelopeKey.mutate({ keyName, keyVersion, mode, wrappedKey, context });
+    },
     "crypto.decrypt": async () => {
       const context = fresh();
       const { envelope } = await client.crypto.encrypt.mutate({

@@ -136,6 +136,14 @@ test.each<{ rule: string; files: Record<string, string> }>([
     },
   },
   {
+    rule: "client-entry-is-browser-code",
+    files: {
+      "packages/client/src/index.ts":
+        'import { createLocalMode } from "./local";\nexport { createLocalMode };\n',
+      "packages/client/src/local.ts": "export const createLocalMode = 1;\n",
+    },
+  },
+  {
     rule: "testkit-only-in-tests",
     files: {
       "packages/local/src/main.ts": 'import { here } from "@coffer/testkit/stack";\nexport { here };\n',

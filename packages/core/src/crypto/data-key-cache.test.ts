@@ -45,7 +45,7 @@ function setup(
 ) {
   const clock = manualClock(1_000);
   const cache = createDataKeyCache({
-    kms: kms.kms,
+    source: kms.kms,
     clock,
     onLookup: options.onLookup,
     ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),

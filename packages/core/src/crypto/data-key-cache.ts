@@ -5,9 +5,10 @@
 // hard caps below enforce whatever a policy says (docs/envelope.md, "One salt per data key").
 import type { KeyCacheOutcome } from "../telemetry";
 import type { Clock } from "../clock";
-import type { DataKeyCachePolicy } from "../config";
+import type { DataKeyCachePolicy, EnvelopeMode } from "../config";
 import type { Kms } from "../kms";
-import { kmsContextForMode, type EncryptionContext } from "./context";
+import type { EncryptionContext } from "./context";
+import { kmsKeySource, type KeySource } from "./key-source";
 import type { EnvelopeKey } from "./key-ring";
 import {
   createKeyLru,
@@ -33,13 +34,19 @@ export const MAX_MESSAGES_PER_DATA_KEY = 2 ** 20;
  */
 export const MAX_BYTES_PER_DATA_KEY = 2 ** 32;
 
-/** A cached data key as the encrypting side uses it: with the one salt of all its messages. */
+/**
+ * A cached data key as the encrypting side uses it: with the one salt of all its messages, and the
+ * key version and mode it was issued for (in local mode the service says which, not the request).
+ */
 export interface SealingKey extends KeyMaterial {
   salt: Buffer;
+  keyVersion: number;
+  mode: EnvelopeMode;
 }
 
 export interface DataKeyCacheOptions {
-  kms: Kms;
+  /** Where data keys come from: KMS (the service), or the service's API (local mode). */
+  source: KeySource | Kms;
   clock: Clock;
   /** Distinct (key, version, context) entries kept; the least recently used goes first. */
   maxEntries?: number;
@@ -58,17 +65,16 @@ export interface EncryptionKeyRequest {
 
 export type DataKeyCache = ReturnType<typeof createDataKeyCache>;
 
-export function createDataKeyCache({ kms, clock, maxEntries = 1_000, onLookup }: DataKeyCacheOptions) {
+export function createDataKeyCache({ source, clock, maxEntries = 1_000, onLookup }: DataKeyCacheOptions) {
   const lru = createKeyLru(maxEntries);
   const now = () => clock.now();
+  const keySource = "generate" in source ? source : kmsKeySource(source);
 
-  const generate =
-    ({ key, context }: EncryptionKeyRequest) =>
-    async (): Promise<SealingKey> => {
-      const kmsContext = kmsContextForMode(key.mode, key.name, key.version, context);
-      const fresh = await kms.generateDataKey({ keyId: key.kmsKeyId, context: kmsContext, bits: 256 });
-      return { ...keyMaterial(fresh.plaintext, fresh.wrapped), salt: newSalt() };
-    };
+  const generate = (request: EncryptionKeyRequest) => async (): Promise<SealingKey> => {
+    const fresh = await keySource.generate(request);
+    const { keyVersion, mode } = fresh;
+    return { ...keyMaterial(fresh.plaintext, fresh.wrapped), salt: newSalt(), keyVersion, mode };
+  };
 
   /**
    * Runs `use` (synchronously) with a data key for this request, reserving one message and the

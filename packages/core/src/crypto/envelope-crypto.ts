@@ -1,80 +1,47 @@
-// The crypto core's service: encrypt, decrypt and rewrap, wiring the key ring, KMS, the two key
-// caches and the pure envelope code together. Checks run cheapest first, and everything the
-// caller sent is checked before any KMS call.
+// The crypto core's service: encrypt and decrypt (envelope-sealing.ts, shared with local mode),
+// rewrap, and the two key procedures of local mode, wiring the key ring, KMS and the key caches
+// together. Checks run cheapest first, and everything the caller sent is checked before any KMS
+// call.
 import type { Clock } from "../clock";
-import { limits } from "../config";
+import type { DataKeyCachePolicy, EnvelopeMode } from "../config";
 import type { Kms } from "../kms";
-import { silentTelemetry, type Telemetry } from "../telemetry";
+import type { Telemetry } from "../telemetry";
 import { decodeContext, encodeValidContext, kmsContextForMode, type EncryptionContext } from "./context";
-import { createDataKeyCache } from "./data-key-cache";
-import { assertContextMatches, openEnvelope, sealEnvelope } from "./envelope";
-import { envelopeTooLarge, plaintextTooLarge } from "./errors";
 import {
-  ALGORITHM_ID,
-  envelopeSize,
-  MAX_KEY_NAME_BYTES,
-  MAX_WRAPPED_KEY_BYTES,
-  modeOf,
-  parseEnvelope,
-  type ParsedEnvelope,
-} from "./format";
+  createEnvelopeSealing,
+  type AuthorizeEnvelope,
+  type KeyUseCounter,
+  type UsedBy,
+} from "./envelope-sealing";
+import { modeOf, type ParsedEnvelope } from "./format";
 import type { EnvelopeKeyRing } from "./key-ring";
-import { replaceKeySlot } from "./key-slot";
-import { memoizedMessageKeys } from "./message-key-memo";
-import { createIvSource } from "./nonces";
-import { createUnwrappedKeyCache } from "./unwrapped-key-cache";
+import { keyBinding, replaceKeySlot } from "./key-slot";
+import { kmsKeySource } from "./key-source";
 
-/**
- * The largest envelope encrypt can make: the longest key name, the largest valid context (entry
- * count + 4 length bytes per entry + its UTF-8 bytes), the largest KMS blob and the largest
- * plaintext. Anything bigger is refused before it is parsed.
- */
-export const MAX_ENVELOPE_BYTES = envelopeSize(
-  MAX_KEY_NAME_BYTES,
-  2 + 4 * limits.maxContextEntries + limits.maxContextBytes,
-  MAX_WRAPPED_KEY_BYTES,
-  limits.maxPlaintextBytes,
-);
+export {
+  MAX_ENVELOPE_BYTES,
+  type AuthorizeEnvelope,
+  type DecryptResult,
+  type EnvelopeKeyRef,
+  type KeyUseCounter,
+  type UsedBy,
+} from "./envelope-sealing";
 
 export interface EnvelopeCryptoDeps {
   kms: Kms;
   clock: Clock;
   keys: EnvelopeKeyRing;
-  /** Told of every successful encrypt and decrypt (the usage meter); rewraps count as neither. */
+  /**
+   * Told of every successful encrypt and decrypt (the usage meter), and of every data key issued
+   * or opened for local mode (as one encrypt or decrypt of 0 bytes: the service never sees the
+   * messages made with it); rewraps count as neither.
+   */
   usage?: KeyUseCounter;
   /** Told of every cache lookup (hit, miss, bypass); silent when absent. */
   telemetry?: Telemetry;
 }
 
-/** A port for the usage counters: crypto reports what it did, and never waits for them. */
-export interface KeyUseCounter {
-  countKeyUse(use: {
-    keyName: string;
-    keyVersion: number;
-    kind: "encrypt" | "decrypt";
-    bytes: number;
-    tokenId?: string;
-  }): void;
-}
-
-/** Whose use an operation is, for the usage counters: the calling token's id, when there is one. */
-export interface UsedBy {
-  usedBy?: string | undefined;
-}
-
 export type EnvelopeCrypto = ReturnType<typeof createEnvelopeCrypto>;
-
-/** What the authorization hook sees of a parsed header: which key and version, nothing secret. */
-export interface EnvelopeKeyRef {
-  keyName: string;
-  keyVersion: number;
-}
-
-/**
- * Runs on the parsed header before any key-ring lookup or KMS call; throws (for example
- * CofferError("forbidden")) to refuse. Core's crypto knows no callers: the services pass this in.
- */
-export type AuthorizeEnvelope = (header: EnvelopeKeyRef) => void;
 
 export interface RewrapResult {
   envelope: Buffer;
@@ -83,149 +50,72 @@ export interface RewrapResult {
   toVersion: number;
 }
 
-export interface DecryptResult {
-  plaintext: Buffer;
+/**
+ * A data key handed to a caller for local mode, with what the caller's cache needs: the version and
+ * mode it is wrapped for, and the key's cache policy. `dataKey` is secret.
+ */
+export interface EnvelopeDataKey {
   keyName: string;
   keyVersion: number;
+  mode: EnvelopeMode;
+  cache: DataKeyCachePolicy;
+  dataKey: Buffer;
 }
 
-export function createEnvelopeCrypto({
-  kms,
-  clock,
-  keys,
-  usage,
-  telemetry = silentTelemetry,
-}: EnvelopeCryptoDeps) {
-  const counted = (
-    kind: "encrypt" | "decrypt",
-    keyName: string,
-    keyVersion: number,
-    bytes: number,
-    usedBy: string | undefined,
-  ) =>
-    usage?.countKeyUse({
-      keyName,
-      keyVersion,
-      kind,
-      bytes,
-      ...(usedBy !== undefined ? { tokenId: usedBy } : {}),
-    });
-
-  const dataKeys = createDataKeyCache({
-    kms,
-    clock,
-    onLookup: (outcome) => telemetry.keyCache({ cache: "dataKey", outcome }),
-  });
-  const nextIv = createIvSource();
-  const unwrappedKeys = createUnwrappedKeyCache({
-    kms,
-    clock,
-    onLookup: (outcome) => telemetry.keyCache({ cache: "unwrappedKey", outcome }),
-  });
-
-  async function encrypt(
-    input: {
-      keyName: string;
-      plaintext: Uint8Array;
-      context: EncryptionContext;
-    } & UsedBy,
-  ): Promise<Buffer> {
-    const { plaintext, context } = input;
-    if (plaintext.byteLength > limits.maxPlaintextBytes) throw plaintextTooLarge(limits.maxPlaintextBytes);
-    const contextBytes = encodeValidContext(context);
-    const key = await keys.encryptionKey(input.keyName);
-    const algorithmId = ALGORITHM_ID[key.mode];
-    const request = { key, context, contextBytes, plaintextBytes: plaintext.byteLength };
-    const envelope = await dataKeys.withDataKey(request, (dataKey) => {
-      // KMS mode: a cached data key serves one context, so it has one set of message keys.
-      // Derived mode: it serves every context, each with its own message keys.
-      const memoId = key.mode === "derived" ? contextBytes.toString("latin1") : "";
-      const messageKeys = memoizedMessageKeys(dataKey, memoId, dataKey.salt, algorithmId, contextBytes);
-      return sealEnvelope(
-        {
-          algorithmId,
-          salt: dataKey.salt,
-          keys: messageKeys,
-          wrappedKey: dataKey.wrappedKey,
-          keyName: key.name,
-          keyVersion: key.version,
-          contextBytes,
-          plaintext,
-        },
-        nextIv(),
-      );
-    });
-    counted("encrypt", key.name, key.version, plaintext.byteLength, input.usedBy);
-    return envelope;
-  }
+export function createEnvelopeCrypto({ kms, clock, keys, usage, telemetry }: EnvelopeCryptoDeps) {
+  const source = kmsKeySource(kms);
+  const sealing = createEnvelopeSealing({ clock, keys, source, usage, telemetry });
+  const { encrypt, decrypt, decryptStored, parseAndAuthorize } = sealing;
 
   /**
-   * The one parse of a request: size, then format, then the caller's hook on the header. Every
-   * later step reads what this returns, so no envelope is parsed twice (STYLE habit 17).
+   * Local mode's encrypting side: a fresh data key for the key's current version and mode. Never
+   * one from the service's own cache: a data key's message count must stay in one place (the
+   * caller's cache counts its own), and a caller with only `encrypt` must never hold a key that
+   * opens envelopes it did not make. So each call is one KMS GenerateDataKey.
    */
-  function parseAndAuthorize(envelope: Uint8Array, authorize: AuthorizeEnvelope | undefined) {
-    if (envelope.byteLength > MAX_ENVELOPE_BYTES) throw envelopeTooLarge(MAX_ENVELOPE_BYTES);
-    const parsed = parseEnvelope(envelope);
-    authorize?.({ keyName: parsed.keyName, keyVersion: parsed.keyVersion });
-    return parsed;
-  }
-
-  /** Unwraps the data key (cached) and opens the payload; `context` is the header's, decoded. */
-  async function open(
-    parsed: ParsedEnvelope,
-    context: EncryptionContext,
-    usedBy: string | undefined,
-  ): Promise<DecryptResult> {
-    const { keyName, keyVersion, wrappedKey, keyBinding, salt, algorithmId, contextBytes } = parsed;
-    // The lifecycle hook: a version below the key's minimum is refused here, before KMS.
-    const key = await keys.decryptionKey(keyName, keyVersion);
-    // The header, not the key's current mode, says how this envelope was made.
-    const mode = modeOf(algorithmId);
-    const request = { key, mode, keyVersion, context, wrappedKey, keyBinding };
-    const plaintext = await unwrappedKeys.withUnwrappedKey(request, (dataKey) => {
-      // An unwrapped key serves one context in KMS mode, every context in derived mode; the salt
-      // (32 bytes, so the concatenation is unambiguous) is the data key's, or per message in
-      // envelopes made before salts were kept per data key.
-      const latin1 = (bytes: Uint8Array) =>
-        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-      const contextId = mode === "derived" ? latin1(contextBytes) : "";
-      const memoId = latin1(salt) + contextId;
-      const messageKeys = memoizedMessageKeys(dataKey, memoId, salt, algorithmId, contextBytes);
-      return openEnvelope(parsed, messageKeys);
-    });
-    counted("decrypt", keyName, keyVersion, plaintext.byteLength, usedBy);
-    return { plaintext, keyName, keyVersion };
-  }
-
-  /** Decrypts for a caller who must send the context the envelope was made with. */
-  async function decrypt(
-    input: {
-      envelope: Uint8Array;
-      context: EncryptionContext;
-      authorize?: AuthorizeEnvelope;
-    } & UsedBy,
-  ): Promise<DecryptResult> {
+  async function issueEnvelopeKey(
+    input: { keyName: string; context: EncryptionContext } & UsedBy,
+  ): Promise<EnvelopeDataKey & { wrappedKey: Buffer }> {
     const { context } = input;
     const contextBytes = encodeValidContext(context);
-    const parsed = parseAndAuthorize(input.envelope, input.authorize);
-    assertContextMatches(parsed, contextBytes);
-    // From here on the header's context is the caller's: their canonical bytes are equal.
-    return open(parsed, context, input.usedBy);
+    const key = await keys.encryptionKey(input.keyName);
+    const fresh = await source.generate({ key, context, contextBytes, plaintextBytes: 0 });
+    sealing.counted("encrypt", key.name, fresh.keyVersion, 0, input.usedBy);
+    return {
+      keyName: key.name,
+      keyVersion: fresh.keyVersion,
+      mode: fresh.mode,
+      cache: key.cache,
+      dataKey: fresh.plaintext,
+      wrappedKey: fresh.wrapped,
+    };
   }
 
   /**
-   * Decrypts an envelope this service stored itself (records): the header's context is the one
-   * to use, decoded once (strictly) and returned, never re-validated or re-encoded.
+   * Local mode's decrypting side: the plaintext of an envelope's key slot, after every check the
+   * decrypt path makes (the caller's hook, then the key ring's lifecycle: disabled key, retired
+   * version), through the same unwrapped-key cache. `mode` is the envelope's (its algorithm id).
    */
-  async function decryptStored(
+  async function openEnvelopeKey(
     input: {
-      envelope: Uint8Array;
+      keyName: string;
+      keyVersion: number;
+      mode: EnvelopeMode;
+      wrappedKey: Uint8Array;
+      context: EncryptionContext;
       authorize?: AuthorizeEnvelope;
     } & UsedBy,
-  ): Promise<DecryptResult & { context: EncryptionContext }> {
-    const parsed = parseAndAuthorize(input.envelope, input.authorize);
-    const context = decodeContext(parsed.contextBytes);
-    return { ...(await open(parsed, context, input.usedBy)), context };
+  ): Promise<EnvelopeDataKey> {
+    const { keyName, keyVersion, mode, wrappedKey, context } = input;
+    const contextBytes = encodeValidContext(context);
+    input.authorize?.({ keyName, keyVersion });
+    const key = await keys.decryptionKey(keyName, keyVersion);
+    const binding = keyBinding(keyName, contextBytes, keyVersion, wrappedKey);
+    const request = { key, mode, keyVersion, context, wrappedKey, keyBinding: binding };
+    // A copy: the cached key is zero-filled when it leaves the cache, the answer must not be.
+    const dataKey = await sealing.unwrappedKeys.withUnwrappedKey(request, (m) => Buffer.from(m.dataKey));
+    sealing.counted("decrypt", keyName, keyVersion, 0, input.usedBy);
+    return { keyName, keyVersion, mode, cache: key.cache, dataKey };
   }
 
   /**
@@ -275,5 +165,5 @@ export function createEnvelopeCrypto({
     };
   }
 
-  return { encrypt, decrypt, decryptStored, rewrap, rewrapStored };
+  return { encrypt, decrypt, decryptStored, rewrap, rewrapStored, issueEnvelopeKey, openEnvelopeKey };
 }

@@ -152,9 +152,6 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
   const bytes = Buffer.isBuffer(envelope)
     ? envelope
     : Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
-  const need = (end: number, part: string) => {
-    if (bytes.length < end) throw malformed(part, "is truncated");
-  };
   checkFixedHeader(bytes);
   const algorithmId = bytes[AT_ALGORITHM] as AlgorithmId;
   const salt = bytes.subarray(AT_SALT, AT_IV);
@@ -165,18 +162,18 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
   const keyNameLength = bytes[AT_KEY_NAME_LENGTH]!;
   if (keyNameLength === 0) throw malformed("header.keyName", "is empty");
   let at = AT_KEY_NAME + keyNameLength;
-  need(at, "header.keyName");
+  needBytes(bytes, at, "header.keyName");
   const keyName = readKeyName(bytes.subarray(AT_KEY_NAME, at));
 
-  need(at + 2, "header.contextLength");
+  needBytes(bytes, at + 2, "header.contextLength");
   const contextLength = bytes.readUInt16BE(at);
   at += 2;
-  need(at + contextLength, "header.context");
+  needBytes(bytes, at + contextLength, "header.context");
   // Decoded only when needed (decodeContext): decrypt compares these bytes with the caller's.
   const contextBytes = bytes.subarray(at, at + contextLength);
   const aadEnd = at + contextLength;
 
-  need(aadEnd + KEY_SLOT_FIXED_BYTES, "keySlot");
+  needBytes(bytes, aadEnd + KEY_SLOT_FIXED_BYTES, "keySlot");
   const keyVersion = bytes.readUInt32BE(aadEnd);
   if (keyVersion === 0) throw malformed("keySlot.keyVersion", "is 0 (versions start at 1)");
   const wrappedLength = bytes.readUInt16BE(aadEnd + 4);
@@ -184,11 +181,11 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
     throw malformed("keySlot.wrappedKeyLength", `is outside 1..${MAX_WRAPPED_KEY_BYTES}`);
   }
   const payloadStart = aadEnd + KEY_SLOT_FIXED_BYTES + wrappedLength;
-  need(payloadStart, "keySlot.wrappedKey");
+  needBytes(bytes, payloadStart, "keySlot.wrappedKey");
   const tagStart = payloadStart + payloadBytes;
   // The payload length is in the header, so a cut-off envelope is reported as truncated rather
   // than as a failed authentication, and trailing bytes are refused instead of ignored.
-  need(tagStart + TAG_BYTES, tagStart > bytes.length ? "payload" : "tag");
+  needBytes(bytes, tagStart + TAG_BYTES, tagStart > bytes.length ? "payload" : "tag");
   if (bytes.length > tagStart + TAG_BYTES) throw malformed("envelope", "has bytes after the tag");
 
   return {
@@ -206,6 +203,11 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
     ciphertext: bytes.subarray(payloadStart, tagStart),
     tag: bytes.subarray(tagStart, tagStart + TAG_BYTES),
   };
+}
+
+// A plain function, not a closure in parseEnvelope: it runs on every decrypt.
+function needBytes(bytes: Buffer, end: number, part: string): void {
+  if (bytes.length < end) throw malformed(part, "is truncated");
 }
 
 const MAGIC_NUMBER = MAGIC.readUInt32BE(0);

@@ -8,9 +8,16 @@ export {
   MAX_ENVELOPE_BYTES,
   type EnvelopeCrypto,
   type EnvelopeCryptoDeps,
+  type EnvelopeDataKey,
   type KeyUseCounter,
   type RewrapResult,
 } from "./envelope-crypto";
+export {
+  createLocalEnvelopeCrypto,
+  type IssuedEnvelopeKey,
+  type LocalEnvelopeCrypto,
+  type LocalKeyApi,
+} from "./local-mode";
 export { EnvelopeReason } from "./errors";
 export { inspectEnvelope, type EnvelopeHeader } from "./inspect";
 export { createStaticKeyRing, type EnvelopeKey, type EnvelopeKeyRing } from "./key-ring";

@@ -37,7 +37,7 @@ function requestFor(
 
 async function setup(maxAgeMs = 60_000) {
   const clock = manualClock(0);
-  const cache = createUnwrappedKeyCache({ kms: kms.kms, clock });
+  const cache = createUnwrappedKeyCache({ source: kms.kms, clock });
   const key: EnvelopeKey = {
     name: "default",
     kmsKeyId: kms.keys.default.alias,

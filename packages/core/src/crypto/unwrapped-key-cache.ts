@@ -6,12 +6,14 @@ import { hash } from "node:crypto";
 import type { Clock } from "../clock";
 import type { EnvelopeMode } from "../config";
 import type { Kms } from "../kms";
-import { kmsContextForMode, type EncryptionContext } from "./context";
+import type { EncryptionContext } from "./context";
+import { kmsKeySource, type KeySource } from "./key-source";
 import type { EnvelopeKey } from "./key-ring";
 import { createKeyLru, isExpired, keyMaterial, useKey, useOnce, type KeyMaterial } from "./key-lru";
 
 export interface UnwrappedKeyCacheOptions {
-  kms: Kms;
+  /** Who unwraps: KMS (the service), or the service's API (local mode). */
+  source: KeySource | Kms;
   clock: Clock;
   maxEntries?: number;
   /** Told of each lookup: a hit (no KMS call), a miss (one Decrypt) or a bypass (caching off for the key). */
@@ -37,21 +39,17 @@ export interface UnwrapRequest {
 export type UnwrappedKeyCache = ReturnType<typeof createUnwrappedKeyCache>;
 
 export function createUnwrappedKeyCache({
-  kms,
+  source,
   clock,
   maxEntries = 1_000,
   onLookup,
 }: UnwrappedKeyCacheOptions) {
   const lru = createKeyLru(maxEntries);
   const now = () => clock.now();
+  const keySource = "unwrap" in source ? source : kmsKeySource(source);
 
-  const unwrap =
-    ({ key, mode, keyVersion, context, wrappedKey }: UnwrapRequest) =>
-    async () => {
-      const kmsContext = kmsContextForMode(mode, key.name, keyVersion, context);
-      const dataKey = await kms.decrypt({ wrapped: wrappedKey, context: kmsContext, keyId: key.kmsKeyId });
-      return keyMaterial(dataKey, Buffer.from(wrappedKey));
-    };
+  const unwrap = (request: UnwrapRequest) => async () =>
+    keyMaterial(await keySource.unwrap(request), Buffer.from(request.wrappedKey));
 
   /**
    * Runs `use` (synchronously) with the unwrapped data key. Entries live for the key's maxAgeMs
@@ -66,10 +64,18 @@ export function createUnwrappedKeyCache({
     }
     const nowMs = now();
     lru.sweepExpired(nowMs);
+    const id = cacheKey(request);
+    // The hit, every message but the first: no options object and no closures to make.
+    const hit = lru.get(id);
+    if (hit && !isExpired(hit, nowMs)) {
+      onLookup?.("hit");
+      hit.holders += 1;
+      return useKey(hit, use);
+    }
     // The LRU calls fetch synchronously, and only when it has no usable entry.
     let missed = false;
     const fetch = unwrap(request);
-    const entry = lru.acquire(cacheKey(request), {
+    const entry = lru.acquire(id, {
       isUsable: (cached) => !isExpired(cached, nowMs),
       fetch: () => ((missed = true), fetch()),
       now,

@@ -20,6 +20,29 @@ export const DecryptInput = z.strictObject({
 });
 export type DecryptInput = z.output<typeof DecryptInput>;
 
+/** KMS CiphertextBlob's own limit. */
+const MAX_WRAPPED_KEY_BYTES = 6144;
+
+/** Local mode's encrypting side: a data key for the key's current version (crypto.issueEnvelopeKey). */
+export const IssueEnvelopeKeyInput = z.strictObject({
+  keyName: KeyName,
+  /** KMS mode binds the data key to it; derived mode issues one key for every context. */
+  context: z.optional(EncryptionContext),
+});
+export type IssueEnvelopeKeyInput = z.output<typeof IssueEnvelopeKeyInput>;
+
+/** Local mode's decrypting side: an envelope's key slot, as its header gives it (crypto.openEnvelopeKey). */
+export const OpenEnvelopeKeyInput = z.strictObject({
+  keyName: KeyName,
+  keyVersion: z.int().check(z.gte(1), z.lte(0xffffffff)),
+  /** The envelope's mode, from its algorithm id (1: kms, 2: derived). */
+  mode: z.enum(["kms", "derived"]),
+  wrappedKey: base64url({ minBytes: 1, maxBytes: MAX_WRAPPED_KEY_BYTES, label: "wrapped key" }),
+  /** The envelope's context: KMS mode unwraps under it. */
+  context: z.optional(EncryptionContext),
+});
+export type OpenEnvelopeKeyInput = z.output<typeof OpenEnvelopeKeyInput>;
+
 export const RewrapInput = z.strictObject({ envelope: Envelope });
 export type RewrapInput = z.output<typeof RewrapInput>;
 

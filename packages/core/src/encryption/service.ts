@@ -6,6 +6,8 @@ import type {
   DecryptInput,
   EncryptBatchInput,
   EncryptInput,
+  IssueEnvelopeKeyInput,
+  OpenEnvelopeKeyInput,
   RewrapInput,
 } from "./schemas";
 
@@ -53,10 +55,54 @@ export function createEncryptionService({ crypto }: { crypto: EnvelopeCrypto }) 
     return { envelope: envelope.toString("base64url"), ...versions };
   }
 
+  /**
+   * Local mode (@coffer/client): a data key the caller encrypts with in its own process. It goes
+   * through this service, as an encrypt does, so whatever applies to encrypts (the allow-list, the
+   * key's state, usage counts) applies to it.
+   */
+  async function issueEnvelopeKey(input: IssueEnvelopeKeyInput, caller: Caller) {
+    assertKeyAllowed(caller, input.keyName);
+    const issued = await crypto.issueEnvelopeKey({
+      keyName: input.keyName,
+      context: input.context ?? {},
+      usedBy: caller.tokenId,
+    });
+    return {
+      keyName: issued.keyName,
+      keyVersion: issued.keyVersion,
+      mode: issued.mode,
+      cache: { ...issued.cache },
+      dataKey: issued.dataKey.toString("base64url"),
+      wrappedKey: issued.wrappedKey.toString("base64url"),
+    };
+  }
+
+  /** Local mode's decrypt: an envelope's data key, after every check a decrypt makes. */
+  async function openEnvelopeKey(input: OpenEnvelopeKeyInput, caller: Caller) {
+    const opened = await crypto.openEnvelopeKey({
+      keyName: input.keyName,
+      keyVersion: input.keyVersion,
+      mode: input.mode,
+      wrappedKey: input.wrappedKey,
+      context: input.context ?? {},
+      authorize: allowedFor(caller),
+      usedBy: caller.tokenId,
+    });
+    return {
+      keyName: opened.keyName,
+      keyVersion: opened.keyVersion,
+      mode: opened.mode,
+      cache: { ...opened.cache },
+      dataKey: opened.dataKey.toString("base64url"),
+    };
+  }
+
   return {
     encrypt,
     decrypt,
     rewrap,
+    issueEnvelopeKey,
+    openEnvelopeKey,
     encryptBatch: ({ items }: EncryptBatchInput, caller: Caller) =>
       eachItem(items, (item) => encrypt(item, caller)),
     decryptBatch: ({ items }: DecryptBatchInput, caller: Caller) =>

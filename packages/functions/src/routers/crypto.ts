@@ -4,6 +4,8 @@ import {
   DecryptInput,
   EncryptBatchInput,
   EncryptInput,
+  IssueEnvelopeKeyInput,
+  OpenEnvelopeKeyInput,
   RewrapInput,
 } from "@coffer/core/encryption";
 import { OpenSealedInput } from "@coffer/core/sealed";
@@ -35,6 +37,13 @@ export const cryptoProcedures = {
     .mutation(async ({ ctx, input }) =>
       toItems(await ctx.services.encryption.decryptBatch(input, ctx.caller)),
     ),
+  // Local mode (@coffer/client): the caller seals and opens envelopes itself with these keys.
+  issueEnvelopeKey: scoped("encrypt")
+    .input(IssueEnvelopeKeyInput)
+    .mutation(({ ctx, input }) => ctx.services.encryption.issueEnvelopeKey(input, ctx.caller)),
+  openEnvelopeKey: scoped("decrypt")
+    .input(OpenEnvelopeKeyInput)
+    .mutation(({ ctx, input }) => ctx.services.encryption.openEnvelopeKey(input, ctx.caller)),
   openSealed: scoped("decrypt")
     .input(OpenSealedInput)
     .mutation(({ ctx, input }) => ctx.services.sealed.openOnce(input.sealed)),

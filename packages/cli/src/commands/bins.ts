@@ -4,13 +4,10 @@ import {
   fromBase64url,
   manageLink,
   newBrowserSecret,
-  openBin,
   parseShareLink,
   shareLink,
-  toBase64url,
-  unlockBin,
 } from "@coffer/sealing/bins";
-import { downloadCiphertext, limits, sealBinVersion, uploadCiphertext } from "@coffer/client";
+import { limits, revealBin, sealBinVersion, uploadCiphertext } from "@coffer/client";
 import { durationSeconds, wholeNumber } from "../arguments";
 import { contextOf } from "../context";
 import { CliError } from "../exit-codes";
@@ -168,33 +165,11 @@ export function registerBinCommands(program: Command) {
               "This secret needs a passphrase: pass --passphrase-file <path> or --ask-passphrase.",
             );
         }
-        const { contentKey, linkProof, readProof } = await unlockBin({
-          secrets,
+        const { payload, readsLeft } = await revealBin(client, {
           binId,
+          secrets,
           passphrase,
           passphraseSalt: meta.passphraseSalt ? fromBase64url(meta.passphraseSalt) : undefined,
-        });
-        const revealed = await client.bins.reveal.mutate({
-          binId,
-          linkProof: toBase64url(linkProof),
-          readProof: toBase64url(readProof),
-        });
-        const ciphertext =
-          "downloadUrl" in revealed
-            ? await downloadCiphertext(revealed.downloadUrl).finally(async () => {
-                // The last read of a large secret: its object goes now, not at the lifecycle backstop.
-                if (revealed.readsLeft === 0)
-                  await client.bins.release
-                    .mutate({ binId, linkProof: toBase64url(linkProof) })
-                    .catch(() => {});
-              })
-            : fromBase64url(revealed.ciphertext);
-        const payload = await openBin({
-          contentKey,
-          binId,
-          version: revealed.version,
-          iv: fromBase64url(revealed.iv),
-          ciphertext,
         });
         const content =
           payload.kind === "text" ? Buffer.from(payload.text, "utf8") : Buffer.from(payload.bytes);
@@ -214,16 +189,16 @@ export function registerBinCommands(program: Command) {
             ...(payload.kind === "text"
               ? { text: payload.text }
               : { content: content.toString("base64url") }),
-            readsLeft: revealed.readsLeft,
+            readsLeft: readsLeft,
           });
         }
         const output = openOutput(options.out);
         await output.write(content);
         await output.commit();
-        if (ctx.json) printJson({ binId, ...about, savedTo: options.out, readsLeft: revealed.readsLeft });
+        if (ctx.json) printJson({ binId, ...about, savedTo: options.out, readsLeft: readsLeft });
         else if (options.out || payload.kind === "file")
           process.stderr.write(
-            `${payload.kind === "file" ? `File "${payload.name}"` : "Text"} saved${options.out ? ` to ${options.out}` : ""}; ${revealed.readsLeft} reveal${revealed.readsLeft === 1 ? "" : "s"} left.\n`,
+            `${payload.kind === "file" ? `File "${payload.name}"` : "Text"} saved${options.out ? ` to ${options.out}` : ""}; ${readsLeft} reveal${readsLeft === 1 ? "" : "s"} left.\n`,
           );
       },
     );

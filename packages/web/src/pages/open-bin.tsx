@@ -1,14 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import {
-  type BinSecrets,
-  fromBase64url,
-  openBin,
-  parseShareFragment,
-  toBase64url,
-  unlockBin,
-} from "@coffer/sealing/bins";
-import { downloadCiphertext } from "@coffer/client";
+import { type BinSecrets, fromBase64url, parseShareFragment } from "@coffer/sealing/bins";
+import { revealBin } from "@coffer/client";
 import { useTRPC, useTRPCClient } from "../api";
 import { isGone, messageOf } from "../bins/errors";
 import { ApiError } from "../components/api-error";
@@ -55,33 +48,7 @@ function OpenBin({ binId, secrets }: { binId: string; secrets: BinSecrets }) {
   const reveal = useMutation({
     mutationFn: async ({ salt }: { salt: string | null }) => {
       const passphraseSalt = salt ? fromBase64url(salt) : undefined;
-      const { contentKey, linkProof, readProof } = await unlockBin({
-        secrets,
-        binId,
-        passphrase,
-        passphraseSalt,
-      });
-      const revealed = await client.bins.reveal.mutate({
-        binId,
-        linkProof: toBase64url(linkProof),
-        readProof: toBase64url(readProof),
-      });
-      const ciphertext =
-        "downloadUrl" in revealed
-          ? await downloadCiphertext(revealed.downloadUrl).finally(() => {
-              // The last read of a large secret: its object goes now, not at the lifecycle backstop.
-              if (revealed.readsLeft === 0)
-                void client.bins.release.mutate({ binId, linkProof: toBase64url(linkProof) }).catch(() => {});
-            })
-          : fromBase64url(revealed.ciphertext);
-      const payload = await openBin({
-        contentKey,
-        binId,
-        version: revealed.version,
-        iv: fromBase64url(revealed.iv),
-        ciphertext,
-      });
-      return { payload, readsLeft: revealed.readsLeft };
+      return revealBin(client, { binId, secrets, passphrase, passphraseSalt });
     },
     // The secrets have done their job: they leave the address bar (and this history entry).
     onSuccess: () => forgetFragment(),

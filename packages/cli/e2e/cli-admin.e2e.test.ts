@@ -1,0 +1,166 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, vi } from "vitest";
+import {
+  bin,
+  stack,
+  home,
+  userToken,
+  adminToken,
+  envOf,
+  start,
+  finished,
+  coffer,
+  json,
+  minutes,
+  type Env,
+  useCliStack,
+} from "./cli-kit";
+
+// The coffer CLI against the local stack: exit codes, profiles, admin commands, progress bars.
+
+useCliStack();
+
+test(
+  "every exit code class: usage 2, auth 3, not found 4, refused 5, unavailable 6",
+  async () => {
+    expect((await coffer(["encrypt", "--no-such-option"])).code).toBe(2);
+    expect((await coffer(["records", "list", "--limit", "many"])).code).toBe(2);
+    expect((await coffer(["records", "put", "--key", "no-such-key"], { stdin: "x" })).code).toBe(2);
+
+    const noToken = await coffer(["records", "list"], { env: { COFFER_TOKEN: undefined } });
+    expect([noToken.code, noToken.stderr]).toEqual([3, expect.stringMatching(/No token/)]);
+    expect((await coffer(["records", "list"], { env: { COFFER_TOKEN: "coffer_wrong" } })).code).toBe(3);
+    expect((await coffer(["admin", "keys", "list"])).code).toBe(3); // encrypt/decrypt token, not admin
+
+    expect((await coffer(["records", "get", "A".repeat(22)])).code).toBe(4);
+
+    const asAdmin = { COFFER_TOKEN: adminToken };
+    expect((await coffer(["admin", "keys", "disable", "pii"], { env: asAdmin })).code).toBe(0);
+    // The api function's key ring sees the change within its 1 s staleness: retried, not slept on.
+    await vi.waitFor(
+      async () => expect((await coffer(["encrypt", "--key", "pii"], { stdin: "x" })).code).toBe(5),
+      { timeout: 60_000, interval: 200 },
+    );
+    expect((await coffer(["admin", "keys", "enable", "pii"], { env: asAdmin })).code).toBe(0);
+
+    const closed = await coffer(["records", "list"], { env: { COFFER_URL: "http://127.0.0.1:9" } });
+    expect([closed.code, closed.stderr]).toEqual([6, expect.stringMatching(/could not be reached/)]);
+  },
+  4 * minutes,
+);
+
+test(
+  "a profile file readable by others is refused (exit 3); at 0600 it is used",
+  async () => {
+    const env = { COFFER_TOKEN: undefined, COFFER_URL: undefined };
+    const saved = await coffer(["--url", stack.gateway.url, "login"], { env, stdin: `${userToken}\n` });
+    expect(saved.code).toBe(0);
+    const file = join(home, ".config/coffer/profiles.json");
+    expect(readFileSync(file, "utf8")).toContain(stack.gateway.url);
+
+    const ok = await coffer(["--json", "records", "list"], { env });
+    expect(ok.code).toBe(0);
+
+    chmodSync(file, 0o644);
+    const refused = await coffer(["records", "list"], { env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`chmod 600 ${file}`);
+    chmodSync(file, 0o600);
+  },
+  4 * minutes,
+);
+
+test(
+  "admin: a token created (secret once), listed without its secret, revoked; a campaign watched to the end; a chain verified",
+  async () => {
+    const env = { COFFER_TOKEN: adminToken };
+    const created = json(
+      await coffer(
+        [
+          "--json",
+          "admin",
+          "tokens",
+          "create",
+          "--name",
+          "ci",
+          "--scopes",
+          "encrypt,decrypt",
+          "--expires-in",
+          "1d",
+        ],
+        { env },
+      ),
+    ) as { token: string; tokenId: string };
+    expect(created.token).toMatch(/^coffer_/);
+    const listed = await coffer(["--json", "admin", "tokens", "list"], { env });
+    expect(listed.stdout.toString()).not.toContain(created.token);
+    expect((json(listed) as { tokens: { tokenId: string }[] }).tokens.map((t) => t.tokenId)).toContain(
+      created.tokenId,
+    );
+    expect(
+      json(await coffer(["--json", "admin", "tokens", "revoke", created.tokenId], { env })),
+    ).toMatchObject({
+      status: "revoked",
+    });
+    expect((await coffer(["records", "list"], { env: { COFFER_TOKEN: created.token } })).code).toBe(3);
+
+    // pii was disabled and enabled again by the exit-code test: the api function sees it within 1 s.
+    await vi.waitFor(
+      async () => expect((await coffer(["records", "put", "--key", "pii"], { stdin: "one" })).code).toBe(0),
+      { timeout: 60_000, interval: 200 },
+    );
+    for (const text of ["two", "three"])
+      expect((await coffer(["records", "put", "--key", "pii"], { stdin: text })).code).toBe(0);
+    expect((await coffer(["admin", "keys", "rotate", "pii"], { env })).code).toBe(0);
+    const campaign = json(
+      await coffer(["--json", "admin", "campaign", "start", "pii", "--watch", "--poll-ms", "200"], { env }),
+    );
+    expect(campaign).toMatchObject({ status: "completed", total: 3, done: 3, rewrapped: 3, failures: 0 });
+
+    const verified = json(await coffer(["--json", "admin", "audit", "verify", "key:pii"], { env }));
+    expect(verified).toMatchObject({ chain: "key:pii", ok: true });
+  },
+  4 * minutes,
+);
+
+/** Runs the binary on a pseudo-terminal (util-linux `script`), where progress bars are drawn. */
+function onTerminal(args: string[], env: Env = {}) {
+  const command = [process.execPath, bin, ...args].map((part) => `'${part}'`).join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], {
+    env: envOf({ SHELL: "/bin/sh", TERM: "xterm", ...env }),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const done = finished(child);
+  child.stdin!.end();
+  return done;
+}
+
+test(
+  "on a terminal, a campaign and a large file get a live progress bar that reaches 100 %",
+  async () => {
+    const env = { COFFER_TOKEN: adminToken };
+    for (const text of ["four", "five"])
+      expect((await coffer(["records", "put", "--key", "pii"], { stdin: text })).code).toBe(0);
+    expect((await coffer(["admin", "keys", "rotate", "pii"], { env })).code).toBe(0);
+    const { campaignId } = json(await coffer(["--json", "admin", "campaign", "start", "pii"], { env })) as {
+      campaignId: string;
+    };
+    const watched = await onTerminal(["admin", "campaign", "watch", campaignId, "--poll-ms", "200"], env);
+    expect(watched.code).toBe(0);
+    const screen = watched.stdout.toString();
+    expect(screen).toMatch(/Rewrap pii to v\d+ \[[█░]+\] 100% \| ([1-9]\d*)\/\1 \|/);
+    expect(screen).toMatch(/completed/);
+
+    const file = join(home, "big.bin");
+    writeFileSync(file, randomBytes(3 * 1024 * 1024));
+    const encrypted = await onTerminal(["encrypt", "--in", file, "--out", `${file}.cfs`]);
+    expect(encrypted.code).toBe(0);
+    expect(encrypted.stdout.toString()).toMatch(/Encrypting \[[█░]+\] 100% \| 3\.0\/3\.0 MiB/);
+    const quiet = await onTerminal(["--no-progress", "encrypt", "--in", file, "--out", `${file}.2.cfs`]);
+    expect([quiet.code, quiet.stdout.toString()]).toEqual([0, ""]);
+  },
+  4 * minutes,
+);

@@ -1,0 +1,178 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { bin, stack, home, start, finished, coffer, json, minutes, useCliStack } from "./cli-kit";
+
+// The coffer CLI against the local stack: data through pipes, secure bins, records.
+
+useCliStack();
+
+test(
+  "a 3 MiB file goes encrypt | decrypt through pipes and comes back byte for byte",
+  async () => {
+    const original = randomBytes(3 * 1024 * 1024);
+    const encrypt = start([
+      "encrypt",
+      "--key",
+      "default",
+      "--context",
+      "tenant=acme",
+      "--context",
+      "file=report",
+    ]);
+    const decrypt = start(["decrypt", "--context", "tenant=acme", "--context", "file=report"]);
+    const encrypted: Buffer[] = [];
+    encrypt.stdout!.on("data", (chunk: Buffer) => encrypted.push(chunk));
+    encrypt.stdout!.pipe(decrypt.stdin!);
+    const [encrypted_, decrypted] = [finished(encrypt), finished(decrypt)];
+    const startedAt = performance.now();
+    encrypt.stdin!.end(original);
+    const [e, d] = await Promise.all([encrypted_, decrypted]);
+    const seconds = (performance.now() - startedAt) / 1000;
+    expect(e.stderr).toBe("");
+    expect(d.stderr).toBe("");
+    expect([e.code, d.code]).toEqual([0, 0]);
+    expect(d.stdout.equals(original)).toBe(true);
+    const stream = Buffer.concat(encrypted);
+    expect(stream.subarray(0, 4).toString("latin1")).toBe("CFS1");
+    expect(stream.includes(original.subarray(0, 64))).toBe(false);
+    console.info(`3 MiB encrypt | decrypt: ${seconds.toFixed(1)} s; stream ${stream.length} bytes`);
+
+    // The same stream with the wrong context, cut short, or with its last frame dropped is refused.
+    const wrongContext = await coffer(
+      [
+        "--json",
+        "decrypt",
+        "--context",
+        "tenant=other",
+        "--context",
+        "file=report",
+        "--out",
+        join(home, "no.bin"),
+      ],
+      { stdin: stream },
+    );
+    expect(wrongContext.code).toBe(2);
+    expect(JSON.parse(wrongContext.stderr)).toMatchObject({
+      error: { class: "usage", code: "BAD_REQUEST", reason: "context_mismatch" },
+    });
+    expect(existsSync(join(home, "no.bin"))).toBe(false);
+    const out = join(home, "cut.bin");
+    const cut = await coffer(
+      ["decrypt", "--context", "tenant=acme", "--context", "file=report", "--out", out],
+      {
+        stdin: stream.subarray(0, stream.length - 100),
+      },
+    );
+    expect(cut.code).toBe(5);
+    expect(cut.stderr).toMatch(/damaged or truncated/);
+    expect(existsSync(out)).toBe(false);
+  },
+  4 * minutes,
+);
+
+test(
+  "bin create then reveal (the link read from stdin): the text comes back once, then the bin is gone (exit 4)",
+  async () => {
+    const created = await coffer(["--json", "bin", "create", "--expires-in", "1h"], {
+      stdin: "the vault code is 0451",
+    });
+    expect(created.code).toBe(0);
+    const { share, manage, binId, maxReads } = json(created) as {
+      share: string;
+      manage: string;
+      binId: string;
+      maxReads: number;
+    };
+    expect(maxReads).toBe(1);
+    expect(share).toMatch(new RegExp(`^${stack.gateway.url}/b/${binId}#[\\w-]+\\.[\\w-]+$`));
+    expect(manage).toContain(`/b/${binId}/manage#`);
+
+    const revealed = await coffer(["--json", "bin", "reveal"], { stdin: `${share}\n` });
+    expect(revealed.code).toBe(0);
+    expect(json(revealed)).toMatchObject({ kind: "text", text: "the vault code is 0451", readsLeft: 0 });
+
+    const again = await coffer(["bin", "reveal", share]);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toMatch(/gone/);
+  },
+  4 * minutes,
+);
+
+test(
+  "a file bin above the inline limit travels through object storage, with a passphrase from a file",
+  async () => {
+    const file = join(home, "large.bin");
+    const content = randomBytes(600 * 1024);
+    writeFileSync(file, content);
+    const passphraseFile = join(home, "passphrase");
+    writeFileSync(passphraseFile, "correct horse\n", { mode: 0o600 });
+    const created = await coffer([
+      "--json",
+      "bin",
+      "create",
+      "--file",
+      file,
+      "--passphrase-file",
+      passphraseFile,
+      "--reads",
+      "2",
+    ]);
+    expect(created.code).toBe(0);
+    const { share } = json(created) as { share: string };
+
+    const wrong = join(home, "wrong");
+    writeFileSync(wrong, "battery staple\n", { mode: 0o600 });
+    const refused = await coffer(["bin", "reveal", "--passphrase-file", wrong], { stdin: share });
+    expect(refused.code).toBe(3);
+
+    const out = join(home, "revealed.bin");
+    const revealed = await coffer(
+      ["--json", "bin", "reveal", "--passphrase-file", passphraseFile, "--out", out],
+      {
+        stdin: share,
+      },
+    );
+    expect(revealed.code).toBe(0);
+    expect(json(revealed)).toMatchObject({
+      kind: "file",
+      name: "large.bin",
+      sizeBytes: content.length,
+      readsLeft: 1,
+    });
+    expect(readFileSync(out).equals(content)).toBe(true);
+  },
+  4 * minutes,
+);
+
+test(
+  "records put, get, list and delete, with --json parsed",
+  async () => {
+    const put = await coffer(["--json", "records", "put", "--context", "tenant=acme"], {
+      stdin: "a stored secret",
+    });
+    expect(put.code).toBe(0);
+    const { recordId } = json(put) as { recordId: string };
+    expect(recordId).toMatch(/^[\w-]{22}$/);
+
+    const got = await coffer(["records", "get", recordId]);
+    expect([got.code, got.stdout.toString()]).toEqual([0, "a stored secret"]);
+    const gotJson = await coffer(["--json", "records", "get", recordId]);
+    expect(json(gotJson)).toMatchObject({ recordId, keyName: "default", context: { tenant: "acme" } });
+
+    const listed = json(await coffer(["--json", "records", "list"])) as { records: { recordId: string }[] };
+    expect(listed.records.map((r) => r.recordId)).toContain(recordId);
+
+    expect(json(await coffer(["--json", "records", "delete", recordId]))).toEqual({
+      recordId,
+      deleted: true,
+    });
+    const gone = await coffer(["--json", "records", "get", recordId]);
+    expect(gone.code).toBe(4);
+    expect(JSON.parse(gone.stderr)).toMatchObject({
+      error: { exitCode: 4, class: "notFound", code: "NOT_FOUND" },
+    });
+  },
+  4 * minutes,
+);

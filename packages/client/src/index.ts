@@ -20,6 +20,7 @@ import { batchableInputBytes, goesAlone } from "@coffer/functions/request-limits
 export { seal, type SealPublicKey } from "./seal";
 export { sealBinVersion } from "./bin-seal";
 export { downloadCiphertext, TransferError, uploadCiphertext } from "./bin-objects";
+export { createBin } from "./bin-create";
 export { revealBin } from "./bin-reveal";
 
 // The API's size and count limits, so that a form can refuse oversize input before sending it.

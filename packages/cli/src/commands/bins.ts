@@ -1,13 +1,6 @@
 import type { Command } from "commander";
-import {
-  type BinPayload,
-  fromBase64url,
-  manageLink,
-  newBrowserSecret,
-  parseShareLink,
-  shareLink,
-} from "@coffer/sealing/bins";
-import { limits, revealBin, sealBinVersion, uploadCiphertext } from "@coffer/client";
+import { type BinPayload, fromBase64url, parseShareLink } from "@coffer/sealing/bins";
+import { createBin, limits, revealBin } from "@coffer/client";
 import { durationSeconds, wholeNumber } from "../arguments";
 import { contextOf } from "../context";
 import { CliError } from "../exit-codes";
@@ -82,33 +75,14 @@ export function registerBinCommands(program: Command) {
           : { kind: "text", text: bytes.toString("utf8") };
         const passphrase = await passphraseFrom(options, "Passphrase for the secret: ");
 
-        const issued = await client.bins.issueKey.mutate();
-        const secrets = { kmsKey: fromBase64url(issued.key), browserSecret: newBrowserSecret() };
-        const sealed = await sealBinVersion({
-          secrets,
-          binId: issued.binId,
-          version: 1,
+        const created = await createBin(client, {
           payload,
           passphrase,
-        });
-        const created = await client.bins.create.mutate({
-          binId: issued.binId,
-          wrappedKey: issued.wrappedKey,
-          ...sealed.wire,
-          manageCommitment: sealed.manageCommitment,
           expiresInSeconds: options.expiresIn,
           maxReads: options.reads,
+          origin: ctx.config().webUrl(),
         });
-        if (created.uploadUrl && sealed.ciphertext)
-          await uploadCiphertext(created.uploadUrl, sealed.ciphertext);
-        const origin = ctx.config().webUrl();
-        const result = {
-          binId: issued.binId,
-          share: shareLink(origin, issued.binId, secrets),
-          manage: manageLink(origin, issued.binId, secrets, issued.wrappedKey),
-          expiresAt: created.expiresAt,
-          maxReads: options.reads,
-        };
+        const result = { ...created, maxReads: options.reads };
         if (ctx.json) return printJson(result);
         printLines(
           `Share link:  ${result.share}`,

@@ -1,11 +1,9 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { fromBase64url, manageLink, newBrowserSecret, shareLink } from "@coffer/sealing/bins";
-import { limits, uploadCiphertext } from "@coffer/client";
+import { createBin, limits } from "@coffer/client";
 import { useTRPCClient } from "../api";
-import { type ContentDraft, emptyDraft, isEmptyDraft, sizeProblem } from "../bins/content";
+import { type ContentDraft, emptyDraft, isEmptyDraft, payloadOf, sizeProblem } from "../bins/content";
 import { ApiError } from "../components/api-error";
-import { sealDraft } from "../bins/seal";
 import { ContentInput, PassphraseInput } from "../components/content-input";
 import { LinkField } from "../components/copy-button";
 import { When } from "../components/when";
@@ -51,32 +49,14 @@ export function CreateBinPage() {
 
   const create = useMutation({
     mutationFn: async (input: CreateForm & { maxReads: number }) => {
-      const issued = await client.bins.issueKey.mutate();
-      const secrets = { kmsKey: fromBase64url(issued.key), browserSecret: newBrowserSecret() };
-      const sealed = await sealDraft({
-        secrets,
-        binId: issued.binId,
-        version: 1,
-        draft: input.draft,
+      const created = await createBin(client, {
+        payload: await payloadOf(input.draft),
         passphrase: input.passphrase,
-      });
-      const created = await client.bins.create.mutate({
-        binId: issued.binId,
-        wrappedKey: issued.wrappedKey,
-        ...sealed.wire,
-        manageCommitment: sealed.manageCommitment,
         expiresInSeconds: input.expiresInSeconds,
         maxReads: input.maxReads,
+        origin: window.location.origin,
       });
-      if (created.uploadUrl && sealed.ciphertext)
-        await uploadCiphertext(created.uploadUrl, sealed.ciphertext);
-      const origin = window.location.origin;
-      return {
-        share: shareLink(origin, issued.binId, secrets),
-        manage: manageLink(origin, issued.binId, secrets, issued.wrappedKey),
-        expiresAt: created.expiresAt,
-        maxReads: input.maxReads,
-      };
+      return { ...created, maxReads: input.maxReads };
     },
   });
 

@@ -80,7 +80,7 @@ export const localMode: Suite = {
       // Two passes per direction, each of two sides, as in the core suites (crypto-vs-raw.ts,
       // crypto-vs-esdk.ts): the ESDK is 10-100x slower than the other two, so in one pass with
       // them its batches take most of each slice and leave local and raw a few batches per
-      // repetition (about 13 instead of about 90 at 1 MiB; docs/benchmarks.md).
+      // repetition (about 13 instead of 35-90 at 1 MiB; docs/benchmarks.md).
       const encrypt = () => local.encrypt({ keyName: "default", plaintext, context });
       const decrypt = () => local.decrypt({ envelope, context });
       log(`local ${label}: encrypt vs raw`);

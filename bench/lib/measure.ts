@@ -31,7 +31,11 @@ async function timeBatch(operation: Operation, size: number): Promise<number> {
   return (performance.now() - start) / size;
 }
 
-/** Batches in alternating order until each variant has run about `ms`; per-op times per variant. */
+/**
+ * Batches in alternating order until the variants together have run about `ms` each on average
+ * (a variant much slower than the others takes most of that time: keep such sides in a pass of
+ * their own, docs/benchmarks.md); per-op times per variant.
+ */
 async function interleave<Name extends string>(
   names: readonly Name[],
   variants: Record<Name, Operation>,

@@ -121,4 +121,19 @@ describe("unwrapped-key cache", () => {
     await unwrap();
     expect(decrypted()).toBe(2);
   });
+
+  test("a key slot edited in place after a decrypt is looked up afresh, never served from the last one", async () => {
+    const { cache, fresh, key, unwrap } = await setup();
+    const request = requestFor(key, fresh.wrapped, acme);
+    await cache.withUnwrappedKey(request, () => undefined);
+    // The same buffer, now binding another context of the same length: the remembered id must not
+    // answer for it, so it goes to KMS, which refuses (the key was wrapped under "acme").
+    const other = { tenant: "acmf" };
+    request.keyBinding.set(keyBinding(key.name, encodeContext(other), 1, fresh.wrapped));
+    const outcome = cache.withUnwrappedKey({ ...request, context: other }, () => undefined);
+    await expect(outcome).rejects.toSatisfy((error) => isCofferError(error));
+    expect(decrypted()).toBe(2);
+    await unwrap(); // the original slot is still cached
+    expect(decrypted()).toBe(2);
+  });
 });

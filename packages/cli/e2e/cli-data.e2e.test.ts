@@ -1,16 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test } from "vitest";
+import { test } from "vitest";
 import { stack, home, start, finished, coffer, json, minutes, useCliStack, devEntry } from "./cli-kit";
 
-// The coffer CLI against the local stack: data through pipes, secure bins, records.
+// The coffer CLI against the local stack: data through pipes, secure bins, records. The tests share
+// nothing but the stack (each its own records, bins and files), so they run at once: most of their
+// time is spent waiting on processes and the stack. Concurrent tests take `expect` from their context.
 
 useCliStack();
 
-test(
+test.concurrent(
   "the developer entry (bin/coffer.mjs, compiled by tsx) runs end to end, and the bundle reads what it stored",
-  async () => {
+  async ({ expect }) => {
     const put = await coffer(["--json", "records", "put", "--context", "tenant=dev"], {
       stdin: "stored through tsx",
       entry: devEntry,
@@ -23,9 +25,9 @@ test(
   4 * minutes,
 );
 
-test(
+test.concurrent(
   "a 3 MiB file goes encrypt | decrypt through pipes and comes back byte for byte",
-  async () => {
+  async ({ expect }) => {
     const original = randomBytes(3 * 1024 * 1024);
     const encrypt = start([
       "encrypt",
@@ -87,9 +89,9 @@ test(
   4 * minutes,
 );
 
-test(
+test.concurrent(
   "bin create then reveal (the link read from stdin): the text comes back once, then the bin is gone (exit 4)",
-  async () => {
+  async ({ expect }) => {
     const created = await coffer(["--json", "bin", "create", "--expires-in", "1h"], {
       stdin: "the vault code is 0451",
     });
@@ -115,9 +117,9 @@ test(
   4 * minutes,
 );
 
-test(
+test.concurrent(
   "a file bin above the inline limit travels through object storage, with a passphrase from a file",
-  async () => {
+  async ({ expect }) => {
     const file = join(home, "large.bin");
     const content = randomBytes(600 * 1024);
     writeFileSync(file, content);
@@ -161,9 +163,9 @@ test(
   4 * minutes,
 );
 
-test(
+test.concurrent(
   "records put, get, list and delete, with --json parsed",
-  async () => {
+  async ({ expect }) => {
     const put = await coffer(["--json", "records", "put", "--context", "tenant=acme"], {
       stdin: "a stored secret",
     });

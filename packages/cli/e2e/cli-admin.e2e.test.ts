@@ -118,7 +118,7 @@ test(
       created.tokenId,
     );
     expect(
-      json(await coffer(["--json", "admin", "tokens", "revoke", created.tokenId], { env })),
+      json(await coffer(["--json", "admin", "tokens", "revoke", "--", created.tokenId], { env })),
     ).toMatchObject({
       status: "revoked",
     });
@@ -174,7 +174,10 @@ test(
       const { campaignId } = json(await coffer(["--json", "admin", "campaign", "start", "pii"], { env })) as {
         campaignId: string;
       };
-      const watched = await onTerminal(["admin", "campaign", "watch", campaignId, "--poll-ms", "200"], env);
+      const watched = await onTerminal(
+        ["admin", "campaign", "watch", "--poll-ms", "200", "--", campaignId],
+        env,
+      );
       expect(watched.code).toBe(0);
       const screen = watched.stdout.toString();
       expect(screen).toMatch(/Rewrap pii to v\d+ \[[█░]+\] 100% \| ([1-9]\d*)\/\1 \|/);

@@ -1,33 +1,31 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "vitest";
+import { expect, test } from "vitest";
 import { stack, home, start, finished, coffer, json, minutes, useCliStack, devEntry } from "./cli-kit";
 
-// The coffer CLI against the local stack: data through pipes, secure bins, records. The tests share
-// nothing but the stack (each its own records, bins and files), so they run at once: most of their
-// time is spent waiting on processes and the stack. Concurrent tests take `expect` from their context.
+// The coffer CLI against the local stack: data through pipes, secure bins, records.
 
 useCliStack();
 
-test.concurrent(
+test(
   "the developer entry (bin/coffer.mjs, compiled by tsx) runs end to end, and the bundle reads what it stored",
-  async ({ expect }) => {
+  async () => {
     const put = await coffer(["--json", "records", "put", "--context", "tenant=dev"], {
       stdin: "stored through tsx",
       entry: devEntry,
     });
     expect([put.code, put.stderr]).toEqual([0, ""]);
     const { recordId } = json(put) as { recordId: string };
-    const got = await coffer(["records", "get", recordId]);
-    expect([got.code, got.stdout.toString()]).toEqual([0, "stored through tsx"]);
+    const got = await coffer(["records", "get", "--", recordId]);
+    expect([got.code, got.stdout.toString()], got.stderr).toEqual([0, "stored through tsx"]);
   },
   4 * minutes,
 );
 
-test.concurrent(
+test(
   "a 3 MiB file goes encrypt | decrypt through pipes and comes back byte for byte",
-  async ({ expect }) => {
+  async () => {
     const original = randomBytes(3 * 1024 * 1024);
     const encrypt = start([
       "encrypt",
@@ -89,13 +87,13 @@ test.concurrent(
   4 * minutes,
 );
 
-test.concurrent(
+test(
   "bin create then reveal (the link read from stdin): the text comes back once, then the bin is gone (exit 4)",
-  async ({ expect }) => {
+  async () => {
     const created = await coffer(["--json", "bin", "create", "--expires-in", "1h"], {
       stdin: "the vault code is 0451",
     });
-    expect(created.code).toBe(0);
+    expect(created.code, created.stderr).toBe(0);
     const { share, manage, binId, maxReads } = json(created) as {
       share: string;
       manage: string;
@@ -117,9 +115,9 @@ test.concurrent(
   4 * minutes,
 );
 
-test.concurrent(
+test(
   "a file bin above the inline limit travels through object storage, with a passphrase from a file",
-  async ({ expect }) => {
+  async () => {
     const file = join(home, "large.bin");
     const content = randomBytes(600 * 1024);
     writeFileSync(file, content);
@@ -136,7 +134,7 @@ test.concurrent(
       "--reads",
       "2",
     ]);
-    expect(created.code).toBe(0);
+    expect(created.code, created.stderr).toBe(0);
     const { share } = json(created) as { share: string };
 
     const wrong = join(home, "wrong");
@@ -163,20 +161,20 @@ test.concurrent(
   4 * minutes,
 );
 
-test.concurrent(
+test(
   "records put, get, list and delete, with --json parsed",
-  async ({ expect }) => {
+  async () => {
     const put = await coffer(["--json", "records", "put", "--context", "tenant=acme"], {
       stdin: "a stored secret",
     });
-    expect(put.code).toBe(0);
+    expect(put.code, put.stderr).toBe(0);
     const { recordId } = json(put) as { recordId: string };
     expect(recordId).toMatch(/^[\w-]{22}$/);
 
     // Three reads of the stored record, as three processes at once.
     const [got, gotJson, list] = await Promise.all([
-      coffer(["records", "get", recordId]),
-      coffer(["--json", "records", "get", recordId]),
+      coffer(["records", "get", "--", recordId]),
+      coffer(["--json", "records", "get", "--", recordId]),
       coffer(["--json", "records", "list"]),
     ]);
     expect([got.code, got.stdout.toString()]).toEqual([0, "a stored secret"]);
@@ -184,11 +182,11 @@ test.concurrent(
     const listed = json(list) as { records: { recordId: string }[] };
     expect(listed.records.map((r) => r.recordId)).toContain(recordId);
 
-    expect(json(await coffer(["--json", "records", "delete", recordId]))).toEqual({
+    expect(json(await coffer(["--json", "records", "delete", "--", recordId]))).toEqual({
       recordId,
       deleted: true,
     });
-    const gone = await coffer(["--json", "records", "get", recordId]);
+    const gone = await coffer(["--json", "records", "get", "--", recordId]);
     expect(gone.code).toBe(4);
     expect(JSON.parse(gone.stderr)).toMatchObject({
       error: { exitCode: 4, class: "notFound", code: "NOT_FOUND" },

@@ -75,6 +75,11 @@ export function finished(child: ChildProcess) {
   });
 }
 
+/**
+ * Runs one command to its end. Ids (records, tokens, campaigns) are random base64url, and one in 64
+ * starts with "-", which a command line reads as an option: the tests, like any script, put "--"
+ * before an id.
+ */
 export async function coffer(
   args: string[],
   options: { env?: Env; stdin?: string | Buffer; entry?: string } = {},

@@ -23,19 +23,39 @@ import {
 
 useCliStack();
 
+/**
+ * Rotates pii. The stack's maintenance syncs KMS rotations every 300 ms (it paces the campaigns
+ * here), and a sync that records this rotation's KMS material first turns the rotate into the
+ * documented CONFLICT rotation_conflict (README, "Key lifecycle"); as its message says, the admin
+ * tries again. Any other failure is returned as it is.
+ */
+async function rotatePii(env: Env) {
+  for (let attempt = 1; ; attempt += 1) {
+    const rotated = await coffer(["--json", "admin", "keys", "rotate", "pii"], { env });
+    if (rotated.code === 0 || attempt === 3 || !rotated.stderr.includes('"rotation_conflict"'))
+      return rotated;
+  }
+}
+
 test(
   "every exit code class: usage 2, auth 3, not found 4, refused 5, unavailable 6",
   async () => {
-    expect((await coffer(["encrypt", "--no-such-option"])).code).toBe(2);
-    expect((await coffer(["records", "list", "--limit", "many"])).code).toBe(2);
-    expect((await coffer(["records", "put", "--key", "no-such-key"], { stdin: "x" })).code).toBe(2);
-
-    const noToken = await coffer(["records", "list"], { env: { COFFER_TOKEN: undefined } });
+    // The commands that change nothing run as processes at once; each keeps its own expectation.
+    const [badOption, badLimit, badKey, noToken, wrongToken, notAdmin, notFound, closed] = await Promise.all([
+      coffer(["encrypt", "--no-such-option"]),
+      coffer(["records", "list", "--limit", "many"]),
+      coffer(["records", "put", "--key", "no-such-key"], { stdin: "x" }),
+      coffer(["records", "list"], { env: { COFFER_TOKEN: undefined } }),
+      coffer(["records", "list"], { env: { COFFER_TOKEN: "coffer_wrong" } }),
+      coffer(["admin", "keys", "list"]), // encrypt/decrypt token, not admin
+      coffer(["records", "get", "A".repeat(22)]),
+      coffer(["records", "list"], { env: { COFFER_URL: "http://127.0.0.1:9" } }),
+    ]);
+    expect([badOption.code, badLimit.code, badKey.code]).toEqual([2, 2, 2]);
     expect([noToken.code, noToken.stderr]).toEqual([3, expect.stringMatching(/No token/)]);
-    expect((await coffer(["records", "list"], { env: { COFFER_TOKEN: "coffer_wrong" } })).code).toBe(3);
-    expect((await coffer(["admin", "keys", "list"])).code).toBe(3); // encrypt/decrypt token, not admin
-
-    expect((await coffer(["records", "get", "A".repeat(22)])).code).toBe(4);
+    expect([wrongToken.code, notAdmin.code]).toEqual([3, 3]);
+    expect(notFound.code).toBe(4);
+    expect([closed.code, closed.stderr]).toEqual([6, expect.stringMatching(/could not be reached/)]);
 
     const asAdmin = { COFFER_TOKEN: adminToken };
     expect((await coffer(["admin", "keys", "disable", "pii"], { env: asAdmin })).code).toBe(0);
@@ -45,9 +65,6 @@ test(
       { timeout: 60_000, interval: 200 },
     );
     expect((await coffer(["admin", "keys", "enable", "pii"], { env: asAdmin })).code).toBe(0);
-
-    const closed = await coffer(["records", "list"], { env: { COFFER_URL: "http://127.0.0.1:9" } });
-    expect([closed.code, closed.stderr]).toEqual([6, expect.stringMatching(/could not be reached/)]);
   },
   4 * minutes,
 );
@@ -101,7 +118,7 @@ test(
       created.tokenId,
     );
     expect(
-      json(await coffer(["--json", "admin", "tokens", "revoke", created.tokenId], { env })),
+      json(await coffer(["--json", "admin", "tokens", "revoke", "--", created.tokenId], { env })),
     ).toMatchObject({
       status: "revoked",
     });
@@ -112,9 +129,12 @@ test(
       async () => expect((await coffer(["records", "put", "--key", "pii"], { stdin: "one" })).code).toBe(0),
       { timeout: 60_000, interval: 200 },
     );
-    for (const text of ["two", "three"])
-      expect((await coffer(["records", "put", "--key", "pii"], { stdin: text })).code).toBe(0);
-    expect((await coffer(["admin", "keys", "rotate", "pii"], { env })).code).toBe(0);
+    const more = await Promise.all(
+      ["two", "three"].map((text) => coffer(["records", "put", "--key", "pii"], { stdin: text })),
+    );
+    expect(more.map((put) => put.code)).toEqual([0, 0]);
+    const rotated = await rotatePii(env);
+    expect(rotated.code, rotated.stderr).toBe(0);
     const campaign = json(
       await coffer(["--json", "admin", "campaign", "start", "pii", "--watch", "--poll-ms", "200"], { env }),
     );
@@ -141,26 +161,40 @@ function onTerminal(args: string[], env: Env = {}) {
 test(
   "on a terminal, a campaign and a large file get a live progress bar that reaches 100 %",
   async () => {
-    const env = { COFFER_TOKEN: adminToken };
-    for (const text of ["four", "five"])
-      expect((await coffer(["records", "put", "--key", "pii"], { stdin: text })).code).toBe(0);
-    expect((await coffer(["admin", "keys", "rotate", "pii"], { env })).code).toBe(0);
-    const { campaignId } = json(await coffer(["--json", "admin", "campaign", "start", "pii"], { env })) as {
-      campaignId: string;
-    };
-    const watched = await onTerminal(["admin", "campaign", "watch", campaignId, "--poll-ms", "200"], env);
-    expect(watched.code).toBe(0);
-    const screen = watched.stdout.toString();
-    expect(screen).toMatch(/Rewrap pii to v\d+ \[[█░]+\] 100% \| ([1-9]\d*)\/\1 \|/);
-    expect(screen).toMatch(/completed/);
-
-    const file = join(home, "big.bin");
-    writeFileSync(file, randomBytes(3 * 1024 * 1024));
-    const encrypted = await onTerminal(["encrypt", "--in", file, "--out", `${file}.cfs`]);
-    expect(encrypted.code).toBe(0);
-    expect(encrypted.stdout.toString()).toMatch(/Encrypting \[[█░]+\] 100% \| 3\.0\/3\.0 MiB/);
-    const quiet = await onTerminal(["--no-progress", "encrypt", "--in", file, "--out", `${file}.2.cfs`]);
-    expect([quiet.code, quiet.stdout.toString()]).toEqual([0, ""]);
+    // The campaign (paced by the stack's maintenance) and the file (default key) share nothing, so
+    // they run at once.
+    async function campaignOnTerminal() {
+      const env = { COFFER_TOKEN: adminToken };
+      const puts = await Promise.all(
+        ["four", "five"].map((text) => coffer(["records", "put", "--key", "pii"], { stdin: text })),
+      );
+      expect(puts.map((put) => put.code)).toEqual([0, 0]);
+      const rotated = await rotatePii(env);
+      expect(rotated.code, rotated.stderr).toBe(0);
+      const { campaignId } = json(await coffer(["--json", "admin", "campaign", "start", "pii"], { env })) as {
+        campaignId: string;
+      };
+      const watched = await onTerminal(
+        ["admin", "campaign", "watch", "--poll-ms", "200", "--", campaignId],
+        env,
+      );
+      expect(watched.code).toBe(0);
+      const screen = watched.stdout.toString();
+      expect(screen).toMatch(/Rewrap pii to v\d+ \[[█░]+\] 100% \| ([1-9]\d*)\/\1 \|/);
+      expect(screen).toMatch(/completed/);
+    }
+    async function fileOnTerminal() {
+      const file = join(home, "big.bin");
+      writeFileSync(file, randomBytes(3 * 1024 * 1024));
+      const [encrypted, quiet] = await Promise.all([
+        onTerminal(["encrypt", "--in", file, "--out", `${file}.cfs`]),
+        onTerminal(["--no-progress", "encrypt", "--in", file, "--out", `${file}.2.cfs`]),
+      ]);
+      expect(encrypted.code).toBe(0);
+      expect(encrypted.stdout.toString()).toMatch(/Encrypting \[[█░]+\] 100% \| 3\.0\/3\.0 MiB/);
+      expect([quiet.code, quiet.stdout.toString()]).toEqual([0, ""]);
+    }
+    await Promise.all([campaignOnTerminal(), fileOnTerminal()]);
   },
   4 * minutes,
 );

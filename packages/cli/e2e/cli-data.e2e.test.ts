@@ -2,11 +2,26 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { bin, stack, home, start, finished, coffer, json, minutes, useCliStack } from "./cli-kit";
+import { stack, home, start, finished, coffer, json, minutes, useCliStack, devEntry } from "./cli-kit";
 
 // The coffer CLI against the local stack: data through pipes, secure bins, records.
 
 useCliStack();
+
+test(
+  "the developer entry (bin/coffer.mjs, compiled by tsx) runs end to end, and the bundle reads what it stored",
+  async () => {
+    const put = await coffer(["--json", "records", "put", "--context", "tenant=dev"], {
+      stdin: "stored through tsx",
+      entry: devEntry,
+    });
+    expect([put.code, put.stderr]).toEqual([0, ""]);
+    const { recordId } = json(put) as { recordId: string };
+    const got = await coffer(["records", "get", "--", recordId]);
+    expect([got.code, got.stdout.toString()], got.stderr).toEqual([0, "stored through tsx"]);
+  },
+  4 * minutes,
+);
 
 test(
   "a 3 MiB file goes encrypt | decrypt through pipes and comes back byte for byte",
@@ -39,32 +54,32 @@ test(
     expect(stream.includes(original.subarray(0, 64))).toBe(false);
     console.info(`3 MiB encrypt | decrypt: ${seconds.toFixed(1)} s; stream ${stream.length} bytes`);
 
-    // The same stream with the wrong context, cut short, or with its last frame dropped is refused.
-    const wrongContext = await coffer(
-      [
-        "--json",
-        "decrypt",
-        "--context",
-        "tenant=other",
-        "--context",
-        "file=report",
-        "--out",
-        join(home, "no.bin"),
-      ],
-      { stdin: stream },
-    );
+    // The same stream with the wrong context, or cut short by 100 bytes, is refused (two processes
+    // at once).
+    const out = join(home, "cut.bin");
+    const [wrongContext, cut] = await Promise.all([
+      coffer(
+        [
+          "--json",
+          "decrypt",
+          "--context",
+          "tenant=other",
+          "--context",
+          "file=report",
+          "--out",
+          join(home, "no.bin"),
+        ],
+        { stdin: stream },
+      ),
+      coffer(["decrypt", "--context", "tenant=acme", "--context", "file=report", "--out", out], {
+        stdin: stream.subarray(0, stream.length - 100),
+      }),
+    ]);
     expect(wrongContext.code).toBe(2);
     expect(JSON.parse(wrongContext.stderr)).toMatchObject({
       error: { class: "usage", code: "BAD_REQUEST", reason: "context_mismatch" },
     });
     expect(existsSync(join(home, "no.bin"))).toBe(false);
-    const out = join(home, "cut.bin");
-    const cut = await coffer(
-      ["decrypt", "--context", "tenant=acme", "--context", "file=report", "--out", out],
-      {
-        stdin: stream.subarray(0, stream.length - 100),
-      },
-    );
     expect(cut.code).toBe(5);
     expect(cut.stderr).toMatch(/damaged or truncated/);
     expect(existsSync(out)).toBe(false);
@@ -78,7 +93,7 @@ test(
     const created = await coffer(["--json", "bin", "create", "--expires-in", "1h"], {
       stdin: "the vault code is 0451",
     });
-    expect(created.code).toBe(0);
+    expect(created.code, created.stderr).toBe(0);
     const { share, manage, binId, maxReads } = json(created) as {
       share: string;
       manage: string;
@@ -119,7 +134,7 @@ test(
       "--reads",
       "2",
     ]);
-    expect(created.code).toBe(0);
+    expect(created.code, created.stderr).toBe(0);
     const { share } = json(created) as { share: string };
 
     const wrong = join(home, "wrong");
@@ -152,23 +167,26 @@ test(
     const put = await coffer(["--json", "records", "put", "--context", "tenant=acme"], {
       stdin: "a stored secret",
     });
-    expect(put.code).toBe(0);
+    expect(put.code, put.stderr).toBe(0);
     const { recordId } = json(put) as { recordId: string };
     expect(recordId).toMatch(/^[\w-]{22}$/);
 
-    const got = await coffer(["records", "get", recordId]);
+    // Three reads of the stored record, as three processes at once.
+    const [got, gotJson, list] = await Promise.all([
+      coffer(["records", "get", "--", recordId]),
+      coffer(["--json", "records", "get", "--", recordId]),
+      coffer(["--json", "records", "list"]),
+    ]);
     expect([got.code, got.stdout.toString()]).toEqual([0, "a stored secret"]);
-    const gotJson = await coffer(["--json", "records", "get", recordId]);
     expect(json(gotJson)).toMatchObject({ recordId, keyName: "default", context: { tenant: "acme" } });
-
-    const listed = json(await coffer(["--json", "records", "list"])) as { records: { recordId: string }[] };
+    const listed = json(list) as { records: { recordId: string }[] };
     expect(listed.records.map((r) => r.recordId)).toContain(recordId);
 
-    expect(json(await coffer(["--json", "records", "delete", recordId]))).toEqual({
+    expect(json(await coffer(["--json", "records", "delete", "--", recordId]))).toEqual({
       recordId,
       deleted: true,
     });
-    const gone = await coffer(["--json", "records", "get", recordId]);
+    const gone = await coffer(["--json", "records", "get", "--", recordId]);
     expect(gone.code).toBe(4);
     expect(JSON.parse(gone.stderr)).toMatchObject({
       error: { exitCode: 4, class: "notFound", code: "NOT_FOUND" },

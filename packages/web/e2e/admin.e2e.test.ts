@@ -36,10 +36,12 @@ beforeAll(async () => {
   vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
     if (!String(args[0]).includes('"key_maintenance"')) log(...args);
   });
-  stack = await startTestStack({ onRequest: (request) => seen.push(request), maintenanceIntervalMs: 300 });
-  [web, browser, adminToken] = await Promise.all([
-    serveWebSite({ dist: inject("webBuild"), apiUrl: stack.gateway.url }),
+  [stack, browser] = await Promise.all([
+    startTestStack({ onRequest: (request) => seen.push(request), maintenanceIntervalMs: 300 }),
     launchChromium(),
+  ]);
+  [web, adminToken] = await Promise.all([
+    serveWebSite({ dist: inject("webBuild"), apiUrl: stack.gateway.url }),
     stack.mintToken({ name: "console", scopes: ["admin"] }),
   ]);
   api = createCofferClient({ url: stack.gateway.url, token: adminToken });

@@ -25,13 +25,16 @@ export const cspViolations: string[] = [];
 /** Starts the stack, the web site and Chromium for the calling test file. */
 export function useBinPages() {
   beforeAll(async () => {
-    stack = await startTestStack({ onRequest: (request) => seen.push(request) });
+    // Chromium starts while the stack does: neither needs the other.
+    [stack, browser] = await Promise.all([
+      startTestStack({ onRequest: (request) => seen.push(request) }),
+      launchChromium(),
+    ]);
     web = await serveWebSite({
       dist: inject("webBuild"),
       apiUrl: stack.gateway.url,
       objectsUrl: stack.s3.url,
     });
-    browser = await launchChromium();
     api = createCofferClient({ url: stack.gateway.url });
   });
   afterAll(async () => {

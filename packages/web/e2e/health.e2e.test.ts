@@ -14,9 +14,8 @@ let web: WebSite;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
   web = await serveWebSite({ dist: inject("webBuild"), apiUrl: stack.gateway.url, objectsUrl: stack.s3.url });
-  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

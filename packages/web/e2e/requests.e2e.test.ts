@@ -21,9 +21,11 @@ let reader: CofferClient;
 const seen: SeenRequest[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack({ onRequest: (request) => seen.push(request) });
+  [stack, browser] = await Promise.all([
+    startTestStack({ onRequest: (request) => seen.push(request) }),
+    launchChromium(),
+  ]);
   web = await serveWebSite({ dist: inject("webBuild"), apiUrl: stack.gateway.url });
-  browser = await launchChromium();
   admin = createCofferClient({
     url: stack.gateway.url,
     token: await stack.mintToken({ name: "requester", scopes: ["admin"] }),

@@ -69,7 +69,8 @@ export interface WebSite {
 /**
  * Serves a build from buildWebSite on a random port of 127.0.0.1, pointed at one stack: the
  * production security headers (the strict CSP, no dev-server websocket) on every answer,
- * Cache-Control: no-store on HTML as the deployed site sends it (hashed assets may be cached),
+ * Cache-Control: no-store on HTML as the deployed site sends it (other files may be kept: the
+ * built script's name carries its content hash),
  * and index.html for the app's routes (/b/…, /r/…, /admin/…), as a single-page app's host does.
  */
 export async function serveWebSite(options: {

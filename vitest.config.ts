@@ -31,6 +31,9 @@ const ignored = ["**/node_modules/**", ".sst/**", "**/dist/**"];
 // One DynamoDB Local for the whole run (shared by both projects that need it); every test file
 // makes its own tables on it.
 const dynamoDbLocal = ["packages/testkit/src/global-setup.ts"];
+// The browser tests load the production build of packages/web, made once per run (testkit's
+// web-site.ts says why and how).
+const webBuild = ["packages/testkit/src/web-build-setup.ts"];
 
 export default defineConfig({
   test: {
@@ -56,7 +59,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "e2e", include: e2e, exclude: ignored, globalSetup: dynamoDbLocal },
+        test: { name: "e2e", include: e2e, exclude: ignored, globalSetup: [...dynamoDbLocal, ...webBuild] },
       },
     ],
   },

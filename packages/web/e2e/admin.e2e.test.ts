@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, expect, inject, test, vi } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
 import { connectDb } from "@coffer/core/db";
 import type { SeenRequest } from "@coffer/local/gateway";
-import { startWebDevServer } from "@coffer/local/web";
 import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
 import { startTestStack } from "@coffer/testkit/stack";
+import { serveWebSite, type WebSite } from "@coffer/testkit/web-site";
 
 // The admin console in Debian's Chromium against the local stack (key maintenance on a short timer,
 // as `npm run local` runs it): sign in, rotate, rewrap stored records with a live progress bar,
@@ -18,7 +18,7 @@ import { startTestStack } from "@coffer/testkit/stack";
 const STORED_RECORDS = 30;
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
-let web: Awaited<ReturnType<typeof startWebDevServer>>;
+let web: WebSite;
 let browser: Browser;
 let adminToken: string;
 let api: CofferClient;
@@ -36,10 +36,12 @@ beforeAll(async () => {
   vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
     if (!String(args[0]).includes('"key_maintenance"')) log(...args);
   });
-  stack = await startTestStack({ onRequest: (request) => seen.push(request), maintenanceIntervalMs: 300 });
-  [web, browser, adminToken] = await Promise.all([
-    startWebDevServer({ apiUrl: stack.gateway.url }),
+  [stack, browser] = await Promise.all([
+    startTestStack({ onRequest: (request) => seen.push(request), maintenanceIntervalMs: 300 }),
     launchChromium(),
+  ]);
+  [web, adminToken] = await Promise.all([
+    serveWebSite({ dist: inject("webBuild"), apiUrl: stack.gateway.url }),
     stack.mintToken({ name: "console", scopes: ["admin"] }),
   ]);
   api = createCofferClient({ url: stack.gateway.url, token: adminToken });

@@ -1,20 +1,20 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { createCofferClient } from "@coffer/client";
 import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
 import type { SeenRequest } from "@coffer/local/gateway";
 import { startTestStack } from "@coffer/testkit/stack";
-import { startWebDevServer } from "@coffer/local/web";
+import { serveWebSite, type WebSite } from "@coffer/testkit/web-site";
 import { join } from "node:path";
 
-// What the secure-bin browser tests share: one local stack, web dev server and Chromium per test
-// file, every request the gateway saw, and every fragment made, so that each file can end by
+// What the secure-bin browser tests share: one local stack, web site (the run's production build)
+// and Chromium per test file, every request the gateway saw, and every fragment made, so that each file can end by
 // checking that no secret of a link ever reached the server. The creator and the reader use separate
 // browser contexts (no shared storage, cookies or cache), as two people would. The tests are split
 // over several files so that they run in parallel.
 
 export let stack: Awaited<ReturnType<typeof startTestStack>>;
-export let web: Awaited<ReturnType<typeof startWebDevServer>>;
+export let web: WebSite;
 export let browser: Browser;
 export let api: ReturnType<typeof createCofferClient>;
 export const seen: SeenRequest[] = [];
@@ -22,12 +22,19 @@ export const seen: SeenRequest[] = [];
 export const fragments: string[] = [];
 export const cspViolations: string[] = [];
 
-/** Starts the stack, the web dev server and Chromium for the calling test file. */
+/** Starts the stack, the web site and Chromium for the calling test file. */
 export function useBinPages() {
   beforeAll(async () => {
-    stack = await startTestStack({ onRequest: (request) => seen.push(request) });
-    web = await startWebDevServer({ apiUrl: stack.gateway.url, objectsUrl: stack.s3.url });
-    browser = await launchChromium();
+    // Chromium starts while the stack does: neither needs the other.
+    [stack, browser] = await Promise.all([
+      startTestStack({ onRequest: (request) => seen.push(request) }),
+      launchChromium(),
+    ]);
+    web = await serveWebSite({
+      dist: inject("webBuild"),
+      apiUrl: stack.gateway.url,
+      objectsUrl: stack.s3.url,
+    });
     api = createCofferClient({ url: stack.gateway.url });
   });
   afterAll(async () => {

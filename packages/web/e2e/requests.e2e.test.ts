@@ -1,29 +1,31 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { type CofferClient, createCofferClient } from "@coffer/client";
 import { decodeBinPayload } from "@coffer/sealing/bins";
 import type { SeenRequest } from "@coffer/local/gateway";
-import { startWebDevServer } from "@coffer/local/web";
 import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
 import { startTestStack } from "@coffer/testkit/stack";
+import { serveWebSite, type WebSite } from "@coffer/testkit/web-site";
 
 // Request links in Debian's Chromium against the local stack: an admin makes a link, a second
 // browser context (the person asked) opens it and sends a text and a file, sealed in the page; the
 // requester reads both back with a decrypt token, and the link then says it is used up.
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
-let web: Awaited<ReturnType<typeof startWebDevServer>>;
+let web: WebSite;
 let browser: Browser;
 let admin: CofferClient;
 let reader: CofferClient;
 const seen: SeenRequest[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack({ onRequest: (request) => seen.push(request) });
-  web = await startWebDevServer({ apiUrl: stack.gateway.url });
-  browser = await launchChromium();
+  [stack, browser] = await Promise.all([
+    startTestStack({ onRequest: (request) => seen.push(request) }),
+    launchChromium(),
+  ]);
+  web = await serveWebSite({ dist: inject("webBuild"), apiUrl: stack.gateway.url });
   admin = createCofferClient({
     url: stack.gateway.url,
     token: await stack.mintToken({ name: "requester", scopes: ["admin"] }),

@@ -7,7 +7,6 @@ import { createFirstAdminToken, createTokenService } from "@coffer/core/tokens";
 import { repoRoot } from "./repo-root";
 import { secureFile, secureStateDir } from "./state-dir";
 import { startLocalStack } from "./stack";
-import { startWebDevServer } from "./web-dev-server";
 
 // Node 20 here, Node 22 in Lambda: the SDK's "Node 20 support ends" notice is known and only noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -17,6 +16,10 @@ const stateDir = process.env.COFFER_STATE_DIR ?? join(repoRoot, ".coffer");
 
 async function main() {
   secureStateDir(stateDir);
+  // Vite is the heaviest module of all (seconds to load on a busy machine): load it while the
+  // stack starts rather than before anything starts.
+  const webDevServer = import("./web-dev-server");
+  webDevServer.catch(() => {}); // its failure is reported where it is awaited
   const stack = await startLocalStack({
     stateDir,
     ports: {
@@ -28,12 +31,16 @@ async function main() {
     // The stand-in for the deployed schedule (every minute): rotation sync and campaign steps.
     maintenanceIntervalMs: Number(process.env.COFFER_MAINTENANCE_INTERVAL_MS ?? 5_000),
   });
-  const adminToken = await ensureAdminToken(stack.dynamoEndpoint, stack.tableName);
-  const web = await startWebDevServer({
-    apiUrl: stack.gateway.url,
-    objectsUrl: stack.s3.url,
-    port: port("COFFER_WEB_PORT", 5173),
-  });
+  const [adminToken, web] = await Promise.all([
+    ensureAdminToken(stack.dynamoEndpoint, stack.tableName),
+    webDevServer.then(({ startWebDevServer }) =>
+      startWebDevServer({
+        apiUrl: stack.gateway.url,
+        objectsUrl: stack.s3.url,
+        port: port("COFFER_WEB_PORT", 5173),
+      }),
+    ),
+  ]);
 
   console.log(
     [

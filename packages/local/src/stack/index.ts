@@ -17,6 +17,8 @@ export interface LocalStackOptions {
   stateDir?: string;
   /** Use this running DynamoDB Local (the test run's) instead of starting one. */
   dynamoEndpoint?: string;
+  /** A DynamoDB Local already starting (`npm run local` starts it first): the stack owns and stops it. */
+  dynamoDbLocal?: Promise<DynamoDbLocal>;
   tableName?: string;
   ports?: { kms?: number; dynamodb?: number; gateway?: number; s3?: number };
   onRequest?: GatewayOptions["onRequest"];
@@ -63,10 +65,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(async () => void (await Promise.all(servers.map((stopOne) => stopOne().catch(() => {})))));
     const dynamoStarting = options.dynamoEndpoint
       ? Promise.resolve(undefined)
-      : startDynamoDbLocal({
-          ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}),
-          ...(options.stateDir ? { dbPath: join(options.stateDir, "ddb") } : {}),
-        }).then((dynamo) => (servers.push(() => dynamo.stop()), dynamo));
+      : (
+          options.dynamoDbLocal ??
+          startDynamoDbLocal({
+            ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}),
+            ...(options.stateDir ? { dbPath: join(options.stateDir, "ddb") } : {}),
+          })
+        ).then((dynamo) => (servers.push(() => dynamo.stop()), dynamo));
     const kmsStarting = startKmsEmulator({
       port: options.ports?.kms ?? 0,
       ...(options.stateDir ? { statePath: join(options.stateDir, "kms-state.json") } : {}),

@@ -5,7 +5,7 @@ import { createDynamoClient, ensureTable } from "@coffer/core/db";
 import { functionRoutes } from "@coffer/functions/routes";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../dynamodb";
 import { type Gateway, type GatewayOptions, startGateway } from "../gateway";
-import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../kms";
+import { type KmsEmulator, type KmsEmulatorOptions, provisionCatalogKeys, startKmsEmulator } from "../kms";
 import { repoRoot } from "../repo-root";
 import { type LocalS3, startLocalS3 } from "../s3";
 import { LOCAL_CREDENTIALS, localAwsEnvironment, sstLinkEnvironment } from "./environment";
@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   environment?: Record<string, string>;
   /** Run the scheduled key maintenance every this many ms (0: never, the default in tests). */
   maintenanceIntervalMs?: number;
+  /** How the KMS emulator makes RSA key pairs (tests reuse pairs: testkit's rsa-pairs.ts). */
+  kmsRsaMaterial?: KmsEmulatorOptions["rsaMaterial"];
   /** More functions for the gateway to serve beside the route table's (the benchmark's echo). */
   extraFunctions?: GatewayOptions["functions"];
 }
@@ -75,6 +77,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const kmsStarting = startKmsEmulator({
       port: options.ports?.kms ?? 0,
       ...(options.stateDir ? { statePath: join(options.stateDir, "kms-state.json") } : {}),
+      ...(options.kmsRsaMaterial ? { rsaMaterial: options.kmsRsaMaterial } : {}),
     }).then((kms) => (servers.push(() => kms.close()), kms));
     const s3Starting = startLocalS3({
       ...(options.ports?.s3 ? { port: options.ports.s3 } : {}),

@@ -1,13 +1,9 @@
 // `npm run local`: the whole stack on this machine, with its state kept under .coffer/.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { systemClock } from "@coffer/core/clock";
-import { connectDb } from "@coffer/core/db";
-import { createFirstAdminToken, createTokenService } from "@coffer/core/tokens";
+import { startDynamoDbLocal } from "./dynamodb";
 import { repoRoot } from "./repo-root";
 import { secureFile, secureStateDir } from "./state-dir";
-import { startLocalStack } from "./stack";
-import { startWebDevServer } from "./web-dev-server";
 
 // Node 20 here, Node 22 in Lambda: the SDK's "Node 20 support ends" notice is known and only noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -17,23 +13,38 @@ const stateDir = process.env.COFFER_STATE_DIR ?? join(repoRoot, ".coffer");
 
 async function main() {
   secureStateDir(stateDir);
+  // DynamoDB Local's JVM takes the longest to boot, so it starts first, before this process loads
+  // the stack, the functions and Vite (the heaviest module of all): those load while it boots.
+  // The stack owns it from then on and stops it with the rest.
+  const dynamoDbLocal = startDynamoDbLocal({
+    port: port("COFFER_DYNAMODB_PORT", 8000),
+    dbPath: join(stateDir, "ddb"),
+  });
+  dynamoDbLocal.catch(() => {}); // its failure is reported by the stack, which awaits it
+  const webDevServer = import("./web-dev-server");
+  webDevServer.catch(() => {}); // its failure is reported where it is awaited
+  const { startLocalStack } = await import("./stack");
   const stack = await startLocalStack({
     stateDir,
+    dynamoDbLocal,
     ports: {
       kms: port("COFFER_KMS_PORT", 4599),
-      dynamodb: port("COFFER_DYNAMODB_PORT", 8000),
       gateway: port("COFFER_GATEWAY_PORT", 3000),
       s3: port("COFFER_S3_PORT", 4569),
     },
     // The stand-in for the deployed schedule (every minute): rotation sync and campaign steps.
     maintenanceIntervalMs: Number(process.env.COFFER_MAINTENANCE_INTERVAL_MS ?? 5_000),
   });
-  const adminToken = await ensureAdminToken(stack.dynamoEndpoint, stack.tableName);
-  const web = await startWebDevServer({
-    apiUrl: stack.gateway.url,
-    objectsUrl: stack.s3.url,
-    port: port("COFFER_WEB_PORT", 5173),
-  });
+  const [adminToken, web] = await Promise.all([
+    ensureAdminToken(stack.dynamoEndpoint, stack.tableName),
+    webDevServer.then(({ startWebDevServer }) =>
+      startWebDevServer({
+        apiUrl: stack.gateway.url,
+        objectsUrl: stack.s3.url,
+        port: port("COFFER_WEB_PORT", 5173),
+      }),
+    ),
+  ]);
 
   console.log(
     [
@@ -70,6 +81,11 @@ async function main() {
  * key material, so no new exposure) because only its hash is in the table.
  */
 async function ensureAdminToken(endpoint: string, table: string) {
+  const [{ systemClock }, { connectDb }, { createFirstAdminToken, createTokenService }] = await Promise.all([
+    import("@coffer/core/clock"),
+    import("@coffer/core/db"),
+    import("@coffer/core/tokens"),
+  ]);
   const file = join(stateDir, "admin-token");
   const { db, dynamo } = connectDb({ endpoint, table });
   const tokens = createTokenService({ db, clock: systemClock });

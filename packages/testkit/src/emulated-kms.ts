@@ -10,6 +10,7 @@ import {
 import { createAwsKms, createKmsClient, type Kms } from "@coffer/core/kms";
 import { createStaticKeyRing, type EnvelopeKeyRing } from "@coffer/core/crypto";
 import { testTimeouts } from "./dynamo";
+import { testRsaPairs } from "./rsa-pairs";
 
 export interface EmulatedKms {
   emulator: KmsEmulator;
@@ -29,7 +30,7 @@ export async function startEmulatedKms(options: { maxAttempts?: number } = {}): 
   // The SDK signs every request, so it needs some credentials; the emulator checks only their shape.
   process.env.AWS_ACCESS_KEY_ID ??= "local";
   process.env.AWS_SECRET_ACCESS_KEY ??= "local";
-  const emulator = await startKmsEmulator({ port: 0 });
+  const emulator = await startKmsEmulator({ port: 0, rsaMaterial: testRsaPairs() });
   const client = createKmsClient({
     endpoint: emulator.url,
     region: "us-east-1",

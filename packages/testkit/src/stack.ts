@@ -4,6 +4,7 @@ import { systemClock } from "@coffer/core/clock";
 import { createTokenService, type CreateTokenInput } from "@coffer/core/tokens";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "@coffer/local/stack";
 import { runDynamoEndpoint, testTimeouts } from "./dynamo";
+import { testRsaPairs } from "./rsa-pairs";
 
 const stackBudgetMs = 25_000;
 
@@ -19,6 +20,7 @@ export async function startTestStack(
     stage: "test",
     dynamoEndpoint: runDynamoEndpoint(),
     tableName: `t_${randomUUID()}`,
+    kmsRsaMaterial: testRsaPairs(),
     ...options,
     // Patient SDK calls for a busy machine (about 3 s an attempt, as the gateway's 10 s allows);
     // budget tests pass their own. EMF metric lines (one per request) would bury a run's output;

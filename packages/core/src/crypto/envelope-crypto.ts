@@ -43,6 +43,14 @@ export interface EnvelopeCryptoDeps {
 
 export type EnvelopeCrypto = ReturnType<typeof createEnvelopeCrypto>;
 
+/**
+ * The ReEncrypts of one batch of stored records (a campaign step), by what they rewrap. Records
+ * sealed under one cached data key hold the same wrapped key for the same context, so one
+ * ReEncrypt serves them all: the data key was wrapped once and is rewrapped once, and KMS is
+ * called once per data key rather than once per record. Keep one per batch, not longer.
+ */
+export type SharedReEncrypts = Map<string, Promise<{ wrapped: Uint8Array }>>;
+
 export interface RewrapResult {
   envelope: Buffer;
   keyName: string;
@@ -137,26 +145,51 @@ export function createEnvelopeCrypto({ kms, clock, keys, usage, telemetry }: Env
   async function rewrapStored(input: {
     envelope: Uint8Array;
     belowVersion: number;
+    shared?: SharedReEncrypts;
   }): Promise<RewrapResult | "current"> {
     const parsed = parseAndAuthorize(input.envelope, undefined);
     if (parsed.keyVersion >= input.belowVersion) return "current";
-    return rewrapParsed(parsed, true);
+    return rewrapParsed(parsed, true, input.shared);
   }
 
-  async function rewrapParsed(parsed: ParsedEnvelope, allowRetired: boolean): Promise<RewrapResult> {
+  async function rewrapParsed(
+    parsed: ParsedEnvelope,
+    allowRetired: boolean,
+    shared?: SharedReEncrypts,
+  ): Promise<RewrapResult> {
     const { keyName, keyVersion } = parsed;
     const context = decodeContext(parsed.contextBytes);
     const source = await keys.decryptionKey(keyName, keyVersion, { allowRetired });
     const current = await keys.encryptionKey(keyName);
     const mode = modeOf(parsed.algorithmId);
-    const { wrapped } = await kms.reEncrypt({
-      wrapped: parsed.wrappedKey,
-      // Named, so KMS refuses a wrapped key of any other key instead of using whatever the blob says.
-      fromKeyId: source.kmsKeyId,
-      context: kmsContextForMode(mode, keyName, keyVersion, context),
-      toKeyId: current.kmsKeyId,
-      toContext: kmsContextForMode(mode, keyName, current.version, context),
-    });
+    const reEncrypt = () =>
+      kms.reEncrypt({
+        wrapped: parsed.wrappedKey,
+        // Named, so KMS refuses a wrapped key of any other key instead of using whatever the blob says.
+        fromKeyId: source.kmsKeyId,
+        context: kmsContextForMode(mode, keyName, keyVersion, context),
+        toKeyId: current.kmsKeyId,
+        toContext: kmsContextForMode(mode, keyName, current.version, context),
+      });
+    let pending: Promise<{ wrapped: Uint8Array }>;
+    if (shared) {
+      // Everything the KMS request is made of, so that only identical requests share an answer.
+      const request = [
+        mode,
+        source.kmsKeyId,
+        keyVersion,
+        current.kmsKeyId,
+        current.version,
+        Buffer.from(parsed.contextBytes).toString("base64"),
+        Buffer.from(parsed.wrappedKey).toString("base64"),
+      ].join(" ");
+      pending = shared.get(request) ?? reEncrypt();
+      if (!shared.has(request)) {
+        shared.set(request, pending);
+        pending.catch(() => shared.delete(request)); // a failure is not kept for later records
+      }
+    } else pending = reEncrypt();
+    const { wrapped } = await pending;
     return {
       envelope: replaceKeySlot(parsed, current.version, wrapped),
       keyName,

@@ -11,6 +11,7 @@ export {
   type EnvelopeDataKey,
   type KeyUseCounter,
   type RewrapResult,
+  type SharedReEncrypts,
 } from "./envelope-crypto";
 export {
   createLocalEnvelopeCrypto,

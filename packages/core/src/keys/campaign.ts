@@ -5,7 +5,7 @@
 // `rewrappedBy` says by which campaign) and counts every record exactly once.
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock";
-import type { EnvelopeCrypto } from "../crypto";
+import type { EnvelopeCrypto, SharedReEncrypts } from "../crypto";
 import {
   type AppendedHead,
   type AuditActor,
@@ -147,8 +147,10 @@ export function createCampaigns(deps: CampaignDeps) {
       cursor: campaign.cursor,
       limit: options.pageSize ?? 500,
     });
+    // Records sealed under one cached data key share its ReEncrypt within the step.
+    const shared: SharedReEncrypts = new Map();
     const outcomes = await mapBounded(page.records, options.concurrency ?? 16, (record) =>
-      moveRecord(campaign, record, options.beforeWrite),
+      moveRecord(campaign, record, shared, options.beforeWrite),
     );
     const counts = { rewrapped: 0, alreadyCurrent: 0, gone: 0, failures: 0 };
     const samples: string[] = [];
@@ -286,6 +288,7 @@ export function createCampaigns(deps: CampaignDeps) {
   async function moveRecord(
     campaign: CampaignItem,
     first: ScannedRecord,
+    shared: SharedReEncrypts,
     beforeWrite: StepOptions["beforeWrite"],
   ): Promise<Outcome> {
     let record: ScannedRecord | undefined = first;
@@ -295,6 +298,7 @@ export function createCampaigns(deps: CampaignDeps) {
         moved = await crypto.rewrapStored({
           envelope: record.envelope,
           belowVersion: campaign.targetVersion,
+          shared,
         });
       } catch (error) {
         // A disabled key or an outage stops the step (and so the campaign) rather than failing records.

@@ -11,6 +11,8 @@ import { listen } from "./listener";
 import { keyMaterialId } from "./material";
 import { rotateKey, runDueRotations } from "./operations";
 import { fromSnapshot, type KmsSnapshot, readStateFile, toSnapshot, writeSnapshotFile } from "./persistence";
+import { generateRsaMaterial } from "./material";
+import type { RsaKeySpec, RsaMaterial } from "./model";
 import { createRandomSource } from "./random";
 import { createRequestLog } from "./request-log";
 import { createRequestHandler } from "./server";
@@ -33,6 +35,11 @@ export interface KmsEmulatorOptions {
   seed?: string;
   /** The X-Coffer-Control secret of the control routes; default: 32 random bytes, new every run. */
   controlSecret?: string;
+  /**
+   * Makes the key pair of an RSA CreateKey; default: a new one each time. Tests may reuse pairs:
+   * a 3072-bit pair costs about half a second of CPU, and every test file makes the seal key.
+   */
+  rsaMaterial?: (spec: RsaKeySpec) => Promise<RsaMaterial>;
 }
 
 export interface KmsEmulator {
@@ -134,7 +141,7 @@ export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promis
 
   const http = createServer(
     createRequestHandler({
-      context: { store, random, now },
+      context: { store, random, now, rsaMaterial: options.rsaMaterial ?? generateRsaMaterial },
       faults,
       requestLog,
       persist,

@@ -3,4 +3,6 @@
 export { startKmsEmulator, type KmsEmulator, type KmsEmulatorOptions } from "./emulator";
 export type { FaultRule, FaultScope } from "./fault-rule";
 export type { KmsSnapshot } from "./persistence";
+export { generateRsaMaterial } from "./material";
+export type { RsaKeySpec, RsaMaterial } from "./model";
 export { provisionCatalogKeys, type ProvisionedCatalog, type ProvisionedKey } from "./catalog";

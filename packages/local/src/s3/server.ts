@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import S3rver from "@20minutes/s3rver";
-import { DUMMY_ACCOUNT } from "@20minutes/s3rver/lib/models/account.js";
 
 // A real S3-compatible server for large bin contents (DESIGN §9), in this process, without Docker.
 // @20minutes/s3rver is the maintained fork of s3rver (the original is unmaintained since 2021): pure
@@ -37,6 +35,12 @@ const CORS = `<CORSConfiguration>
 </CORSConfiguration>`;
 
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
+  // Loaded here rather than at the top: s3rver and its Koa stack take a second or more to load,
+  // and the local stack starts this server while DynamoDB Local boots (stack/index.ts).
+  const [{ default: S3rver }, { DUMMY_ACCOUNT }] = await Promise.all([
+    import("@20minutes/s3rver"),
+    import("@20minutes/s3rver/lib/models/account.js"),
+  ]);
   const temporary = options.directory ? undefined : mkdtempSync(join(tmpdir(), "coffer-s3-"));
   DUMMY_ACCOUNT.createKeyPair(options.accessKeyId, options.secretAccessKey);
   const server = new S3rver({

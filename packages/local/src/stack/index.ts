@@ -5,7 +5,7 @@ import { createDynamoClient, ensureTable } from "@coffer/core/db";
 import { functionRoutes } from "@coffer/functions/routes";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../dynamodb";
 import { type Gateway, type GatewayOptions, startGateway } from "../gateway";
-import { type KmsEmulator, provisionCatalogKeys, startKmsEmulator } from "../kms";
+import { type KmsEmulator, type KmsEmulatorOptions, provisionCatalogKeys, startKmsEmulator } from "../kms";
 import { repoRoot } from "../repo-root";
 import { type LocalS3, startLocalS3 } from "../s3";
 import { LOCAL_CREDENTIALS, localAwsEnvironment, sstLinkEnvironment } from "./environment";
@@ -17,6 +17,8 @@ export interface LocalStackOptions {
   stateDir?: string;
   /** Use this running DynamoDB Local (the test run's) instead of starting one. */
   dynamoEndpoint?: string;
+  /** A DynamoDB Local already starting (`npm run local` starts it first): the stack owns and stops it. */
+  dynamoDbLocal?: Promise<DynamoDbLocal>;
   tableName?: string;
   ports?: { kms?: number; dynamodb?: number; gateway?: number; s3?: number };
   onRequest?: GatewayOptions["onRequest"];
@@ -24,6 +26,8 @@ export interface LocalStackOptions {
   environment?: Record<string, string>;
   /** Run the scheduled key maintenance every this many ms (0: never, the default in tests). */
   maintenanceIntervalMs?: number;
+  /** How the KMS emulator makes RSA key pairs (tests reuse pairs: testkit's rsa-pairs.ts). */
+  kmsRsaMaterial?: KmsEmulatorOptions["rsaMaterial"];
   /** More functions for the gateway to serve beside the route table's (the benchmark's echo). */
   extraFunctions?: GatewayOptions["functions"];
 }
@@ -56,43 +60,52 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => {});
   };
   try {
-    const kms = await startKmsEmulator({
+    // The three servers are independent, so they start (and stop) at once: DynamoDB Local's JVM
+    // boots for seconds in its own process (started first, so that it boots while this process
+    // loads S3's modules), and the KMS emulator and the S3 server start meanwhile.
+    const servers: (() => Promise<void>)[] = [];
+    stoppers.push(async () => void (await Promise.all(servers.map((stopOne) => stopOne().catch(() => {})))));
+    const dynamoStarting = options.dynamoEndpoint
+      ? Promise.resolve(undefined)
+      : (
+          options.dynamoDbLocal ??
+          startDynamoDbLocal({
+            ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}),
+            ...(options.stateDir ? { dbPath: join(options.stateDir, "ddb") } : {}),
+          })
+        ).then((dynamo) => (servers.push(() => dynamo.stop()), dynamo));
+    const kmsStarting = startKmsEmulator({
       port: options.ports?.kms ?? 0,
       ...(options.stateDir ? { statePath: join(options.stateDir, "kms-state.json") } : {}),
-    });
-    stoppers.push(() => kms.close());
-
-    let dynamo: DynamoDbLocal | undefined;
-    if (!options.dynamoEndpoint) {
-      dynamo = await startDynamoDbLocal({
-        ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}),
-        ...(options.stateDir ? { dbPath: join(options.stateDir, "ddb") } : {}),
-      });
-      stoppers.push(() => dynamo!.stop());
-    }
-    const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
-
-    const s3 = await startLocalS3({
+      ...(options.kmsRsaMaterial ? { rsaMaterial: options.kmsRsaMaterial } : {}),
+    }).then((kms) => (servers.push(() => kms.close()), kms));
+    const s3Starting = startLocalS3({
       ...(options.ports?.s3 ? { port: options.ports.s3 } : {}),
       ...(options.stateDir ? { directory: join(options.stateDir, "s3") } : {}),
       bucket: `coffer-${stage}-bin-objects`,
       accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
       secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
-    });
-    stoppers.push(() => s3.close());
+    }).then((s3) => (servers.push(() => s3.close()), s3));
+    // Wait for every start to end before failing, so that whatever did start is in `servers`.
+    await Promise.allSettled([dynamoStarting, kmsStarting, s3Starting]);
+    const [dynamo, kms, s3] = await Promise.all([dynamoStarting, kmsStarting, s3Starting]);
+    const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
 
     // The SDK clients below and the handlers read the same credentials and endpoints.
     const awsEnvironment = localAwsEnvironment({ kms: kms.url, dynamodb: dynamoEndpoint, s3: s3.url });
     Object.assign(process.env, awsEnvironment);
 
-    // Setting up is not a Lambda request: a patient budget, for DynamoDB Local on a busy machine.
-    const dynamoClient = createDynamoClient({ endpoint: dynamoEndpoint, timeouts: sdkTimeouts(60_000) });
-    await ensureTable(dynamoClient, tableName);
-    dynamoClient.destroy();
-
-    const kmsClient = new KMSClient({ endpoint: kms.url });
-    const provisioned = await provisionCatalogKeys({ client: kmsClient, stage });
-    kmsClient.destroy();
+    // The table and the catalog's keys, at once. Setting up is not a Lambda request: a patient
+    // budget, for DynamoDB Local on a busy machine.
+    const makeTable = async () => {
+      const dynamoClient = createDynamoClient({ endpoint: dynamoEndpoint, timeouts: sdkTimeouts(60_000) });
+      await ensureTable(dynamoClient, tableName).finally(() => dynamoClient.destroy());
+    };
+    const provisionKeys = async () => {
+      const kmsClient = new KMSClient({ endpoint: kms.url });
+      return provisionCatalogKeys({ client: kmsClient, stage }).finally(() => kmsClient.destroy());
+    };
+    const [, provisioned] = await Promise.all([makeTable(), provisionKeys()]);
     const keyArns = Object.fromEntries(
       Object.entries(provisioned.keys).map(([name, key]) => [name, key.arn]),
     );

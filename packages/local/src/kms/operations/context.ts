@@ -2,7 +2,7 @@
 import { kmsError } from "../errors";
 import type { RequestBody } from "../input";
 import type { KeyStore } from "../key-store";
-import type { KmsKey } from "../model";
+import type { KmsKey, RsaKeySpec, RsaMaterial } from "../model";
 import type { RandomSource } from "../random";
 
 export interface OperationContext {
@@ -10,6 +10,8 @@ export interface OperationContext {
   random: RandomSource;
   /** Epoch milliseconds on the emulator's clock (the injected clock plus advanceClock). */
   now(): number;
+  /** A key pair for an RSA CreateKey. */
+  rsaMaterial(spec: RsaKeySpec): Promise<RsaMaterial>;
 }
 
 /** Returns the JSON response body. Throws KmsError for every refusal. */

@@ -12,7 +12,7 @@ import {
   requiredKeyId,
 } from "../input";
 import type { KeyStore } from "../key-store";
-import { createSymmetricMaterial, generateRsaMaterial } from "../material";
+import { createSymmetricMaterial } from "../material";
 import { DAY_MS, type KeySpec, type KmsKey, rsaAlgorithms, supportedKeySpecs, toWireTime } from "../model";
 import { type Operation, requireEnabled, requireNotPendingDeletion } from "./context";
 import { keyMetadata } from "./metadata";
@@ -51,7 +51,7 @@ const isSupportedSpec = (spec: string): spec is KeySpec =>
 const unsupported = (what: string) =>
   kmsError("UnsupportedOperationException", `The KMS emulator does not support ${what}.`);
 
-export const createKey: Operation = async ({ store, random, now }, body) => {
+export const createKey: Operation = async ({ store, random, now, rsaMaterial }, body) => {
   const keySpec = optionalEnum(body, "KeySpec", keySpecs);
   const legacySpec = optionalEnum(body, "CustomerMasterKeySpec", customerMasterKeySpecs);
   const usage = optionalEnum(body, "KeyUsage", keyUsages) ?? "ENCRYPT_DECRYPT";
@@ -86,9 +86,7 @@ export const createKey: Operation = async ({ store, random, now }, body) => {
     state: "Enabled",
     rotation: { enabled: false, periodDays: 365, onDemandCount: 0 },
     material:
-      spec === "SYMMETRIC_DEFAULT"
-        ? createSymmetricMaterial(random, createdAt)
-        : await generateRsaMaterial(spec),
+      spec === "SYMMETRIC_DEFAULT" ? createSymmetricMaterial(random, createdAt) : await rsaMaterial(spec),
     tags,
   };
   store.putKey(key);

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 // Node 20 here, 22 in Lambda: the SDK's notice that Node 20 support ends is known and only noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -21,6 +22,13 @@ const integration = [
   "packages/core/src/crypto/{data-key-cache,envelope-crypto,envelope-tamper,unwrapped-key-cache}.test.ts",
   "**/*.int.test.ts",
 ];
+// Integration files that keep state in modules get a process each: the functions' handlers (built
+// once per process from the environment they start in) and files that vi.mock a module. Add a file
+// here when it does either.
+const isolatedIntegration = [
+  "packages/functions/src/**/*.test.ts",
+  "packages/core/src/{encryption,records}/service.test.ts",
+];
 const everything = [
   "packages/*/src/**/*.test.{ts,tsx}",
   "packages/*/e2e/**/*.test.ts",
@@ -35,12 +43,35 @@ const dynamoDbLocal = ["packages/testkit/src/global-setup.ts"];
 // web-site.ts says why and how).
 const webBuild = ["packages/testkit/src/web-build-setup.ts"];
 
+// The run ends when its longest file does, so the longest ones start first. Vitest orders files by
+// the durations of earlier runs, which a fresh clone (CI) does not have; these are the ones measured
+// longest (campaign-crash alone is a minute on a busy machine), the rest keep vitest's order.
+const longestFirst = [
+  "packages/core/src/keys/campaign-crash.int.test.ts",
+  "packages/cli/e2e/cli-admin.e2e.test.ts",
+  "packages/cli/e2e/cli-data.e2e.test.ts",
+  "packages/web/e2e/bins-manage.e2e.test.ts",
+  "packages/web/e2e/admin.e2e.test.ts",
+  "packages/web/e2e/bins-reveal.e2e.test.ts",
+  "packages/local/src/main.e2e.test.ts",
+];
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]) {
+    const rank = (file: TestSpecification) => {
+      const index = longestFirst.findIndex((path) => file.moduleId.endsWith(path));
+      return index === -1 ? longestFirst.length : index;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
     pool: "forks",
     // Most test time is spent waiting on DynamoDB Local, the emulator, Chromium or a child process,
     // so three files at once keep a 2-core machine busy (vitest's default there is one).
     maxWorkers: 3,
+    sequence: { sequencer: LongestFirst },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
@@ -52,7 +83,20 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
+          // Files run one after another in each worker and share its modules: a new process and a
+          // fresh import of the AWS SDK, ElectroDB and the emulator per file cost about as much CPU
+          // as the tests themselves. Each file still makes its own tables and emulator.
+          isolate: false,
           include: integration,
+          exclude: [...ignored, ...e2e, ...isolatedIntegration],
+          globalSetup: dynamoDbLocal,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration-isolated",
+          include: isolatedIntegration,
           exclude: [...ignored, ...e2e],
           globalSetup: dynamoDbLocal,
         },

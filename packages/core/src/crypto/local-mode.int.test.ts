@@ -3,26 +3,16 @@
 // schemas), and a ring whose lifecycle the tests change. The client's own adapter over HTTP is
 // tested in packages/client/src/local.int.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { inProcessLocalKeyApi } from "@coffer/testkit/local-key-api";
 import { manualClock } from "../clock";
 import { defaultCachePolicy, limits, type DataKeyCachePolicy, type EnvelopeMode } from "../config";
-import {
-  DecryptInput,
-  EncryptInput,
-  IssueEnvelopeKeyInput,
-  OpenEnvelopeKeyInput,
-  createEncryptionService,
-} from "../encryption";
+import { DecryptInput, EncryptInput, createEncryptionService } from "../encryption";
 import { CofferError } from "../errors";
 import { keyDisabled, versionRetired } from "../keys";
 import type { Caller } from "../tokens";
 import { parseEnvelope } from "./format";
 import { inspectEnvelope } from "./inspect";
-import {
-  createEnvelopeCrypto,
-  createLocalEnvelopeCrypto,
-  type EnvelopeKeyRing,
-  type LocalKeyApi,
-} from "./index";
+import { createEnvelopeCrypto, createLocalEnvelopeCrypto, type EnvelopeKeyRing } from "./index";
 import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
 
 let kms: EmulatedKms;
@@ -75,24 +65,8 @@ function setup(overrides: Partial<KeyState> = {}) {
   const server = createEncryptionService({
     crypto: createEnvelopeCrypto({ kms: kms.kms, clock, keys: lifecycleRing(state) }),
   });
-  const calls = { issue: 0, open: 0 };
+  const { api, calls } = inProcessLocalKeyApi(server, caller);
   const bytes = (value: string) => Buffer.from(value, "base64url");
-  const api: LocalKeyApi = {
-    async issue(request) {
-      calls.issue++;
-      const issued = await server.issueEnvelopeKey(IssueEnvelopeKeyInput.parse(request), caller);
-      return { ...issued, dataKey: bytes(issued.dataKey), wrappedKey: bytes(issued.wrappedKey) };
-    },
-    async open(request) {
-      calls.open++;
-      const wrappedKey = Buffer.from(request.wrappedKey).toString("base64url");
-      const opened = await server.openEnvelopeKey(
-        OpenEnvelopeKeyInput.parse({ ...request, wrappedKey }),
-        caller,
-      );
-      return { ...opened, dataKey: bytes(opened.dataKey) };
-    },
-  };
   const local = createLocalEnvelopeCrypto({ api, clock });
   /** Server-side encrypt and decrypt, through the service as the API runs them. */
   const remote = {

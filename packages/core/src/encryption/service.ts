@@ -1,4 +1,4 @@
-import type { AuthorizeEnvelope, EnvelopeCrypto } from "../crypto";
+import type { AuthorizeEnvelope, EnvelopeCrypto, EnvelopeDataKey } from "../crypto";
 import { CofferError } from "../errors";
 import { assertKeyAllowed, type Caller } from "../tokens";
 import type {
@@ -67,14 +67,7 @@ export function createEncryptionService({ crypto }: { crypto: EnvelopeCrypto }) 
       context: input.context ?? {},
       usedBy: caller.tokenId,
     });
-    return {
-      keyName: issued.keyName,
-      keyVersion: issued.keyVersion,
-      mode: issued.mode,
-      cache: { ...issued.cache },
-      dataKey: issued.dataKey.toString("base64url"),
-      wrappedKey: issued.wrappedKey.toString("base64url"),
-    };
+    return { ...envelopeKeyAnswer(issued), wrappedKey: issued.wrappedKey.toString("base64url") };
   }
 
   /** Local mode's decrypt: an envelope's data key, after every check a decrypt makes. */
@@ -88,13 +81,7 @@ export function createEncryptionService({ crypto }: { crypto: EnvelopeCrypto }) 
       authorize: allowedFor(caller),
       usedBy: caller.tokenId,
     });
-    return {
-      keyName: opened.keyName,
-      keyVersion: opened.keyVersion,
-      mode: opened.mode,
-      cache: { ...opened.cache },
-      dataKey: opened.dataKey.toString("base64url"),
-    };
+    return envelopeKeyAnswer(opened);
   }
 
   return {
@@ -120,4 +107,15 @@ async function eachItem<I, O>(items: I[], run: (item: I) => Promise<O>): Promise
     if (error instanceof CofferError && error.kind !== "unavailable") return { ok: false, error };
     throw error;
   });
+}
+
+/** A local-mode data key as the procedures answer it: the key in base64url, a copy of its policy. */
+function envelopeKeyAnswer(key: EnvelopeDataKey) {
+  return {
+    keyName: key.keyName,
+    keyVersion: key.keyVersion,
+    mode: key.mode,
+    cache: { ...key.cache },
+    dataKey: key.dataKey.toString("base64url"),
+  };
 }

@@ -39,9 +39,9 @@ const ignored = ["**/node_modules/**", ".sst/**", "**/dist/**"];
 // One DynamoDB Local for the whole run (shared by both projects that need it); every test file
 // makes its own tables on it.
 const dynamoDbLocal = ["packages/testkit/src/global-setup.ts"];
-// The browser tests load the production build of packages/web, made once per run (testkit's
-// web-site.ts says why and how).
-const webBuild = ["packages/testkit/src/web-build-setup.ts"];
+// The browser tests load the production build of packages/web, made once per run (its
+// e2e/web-site.ts says why and how).
+const webBuild = ["packages/web/e2e/web-build-setup.ts"];
 
 // The run ends when its longest file does, so the longest ones start first. Vitest orders files by
 // the durations of earlier runs, which a fresh clone (CI) does not have; these are the ones measured

@@ -8,7 +8,7 @@ import { connectDb } from "@coffer/core/db";
 import type { SeenRequest } from "@coffer/local/gateway";
 import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
 import { startTestStack } from "@coffer/testkit/stack";
-import { serveWebSite, type WebSite } from "@coffer/testkit/web-site";
+import { serveWebSite, type WebSite } from "./web-site";
 
 // The admin console in Debian's Chromium against the local stack (key maintenance on a short timer,
 // as `npm run local` runs it): sign in, rotate, rewrap stored records with a live progress bar,

@@ -4,7 +4,7 @@ import { createCofferClient } from "@coffer/client";
 import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
 import type { SeenRequest } from "@coffer/local/gateway";
 import { startTestStack } from "@coffer/testkit/stack";
-import { serveWebSite, type WebSite } from "@coffer/testkit/web-site";
+import { serveWebSite, type WebSite } from "./web-site";
 import { join } from "node:path";
 
 // What the secure-bin browser tests share: one local stack, web site (the run's production build)

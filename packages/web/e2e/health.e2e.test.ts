@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { createCofferClient } from "@coffer/client";
 import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
 import { startTestStack } from "@coffer/testkit/stack";
-import { serveWebSite, type WebSite } from "@coffer/testkit/web-site";
+import { serveWebSite, type WebSite } from "./web-site";
 
 // The public page is for people sharing secrets: it shows no developer's health card (the admin
 // console will). The health procedure itself stays (up or down; admin.health says what is down).

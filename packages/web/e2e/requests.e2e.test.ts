@@ -7,7 +7,7 @@ import { decodeBinPayload } from "@coffer/sealing/bins";
 import type { SeenRequest } from "@coffer/local/gateway";
 import { launchChromium, screenshotDir } from "@coffer/testkit/browser";
 import { startTestStack } from "@coffer/testkit/stack";
-import { serveWebSite, type WebSite } from "@coffer/testkit/web-site";
+import { serveWebSite, type WebSite } from "./web-site";
 
 // Request links in Debian's Chromium against the local stack: an admin makes a link, a second
 // browser context (the person asked) opens it and sends a text and a file, sealed in the page; the

@@ -1,9 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, relative, sep } from "node:path";
-import { contentSecurityPolicy, securityHeaders } from "@coffer/web/security-headers";
-import { repoRoot } from "./repo-root";
+import { dirname, extname, join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { contentSecurityPolicy, securityHeaders } from "../security-headers";
 
 // The browser tests load the web app as it ships: the production build (`vite build`, what
 // CloudFront serves), made once per test run, served by a small static server with the deployed
@@ -20,10 +20,12 @@ import { repoRoot } from "./repo-root";
 const apiPlaceholder = "http://coffer-api.invalid";
 const objectsPlaceholder = "http://coffer-objects.invalid";
 
+/** packages/web, this file's package. */
+const webRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+
 /** Builds packages/web for production into `outDir`, with placeholder origins (see above). */
 export async function buildWebSite(outDir: string): Promise<void> {
   const { build } = await import("vite");
-  const webRoot = join(repoRoot, "packages/web");
   // vite.config.ts reads the origins from the environment, as SST StaticSite sets them for a
   // deploy. vitest sets NODE_ENV=test, which would give React's development build: the shipped
   // one is built with NODE_ENV=production, as `npm run build` does.

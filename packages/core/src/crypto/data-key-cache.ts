@@ -7,9 +7,7 @@ import type { KeyCacheOutcome } from "../telemetry";
 import type { Clock } from "../clock";
 import type { DataKeyCachePolicy, EnvelopeMode } from "../config";
 import type { Kms } from "../kms";
-import type { EncryptionContext } from "./context";
-import { kmsKeySource, type KeySource } from "./key-source";
-import type { EnvelopeKey } from "./key-ring";
+import { type EncryptionKeyRequest, kmsKeySource, type KeySource } from "./key-source";
 import {
   createKeyLru,
   isExpired,
@@ -52,15 +50,6 @@ export interface DataKeyCacheOptions {
   maxEntries?: number;
   /** Told of each lookup: a hit (no KMS call), a miss (one GenerateDataKey) or a bypass (no reuse allowed). */
   onLookup?: (outcome: KeyCacheOutcome) => void;
-}
-
-export interface EncryptionKeyRequest {
-  /** Its `mode` decides what an entry is keyed by and what KMS wraps the key under. */
-  key: EnvelopeKey;
-  /** The caller's context, already validated, and its canonical encoding. */
-  context: EncryptionContext;
-  contextBytes: Uint8Array;
-  plaintextBytes: number;
 }
 
 export type DataKeyCache = ReturnType<typeof createDataKeyCache>;

@@ -3,9 +3,33 @@
 // single-flight fills, the envelope) is the same code in both places.
 import type { EnvelopeMode } from "../config";
 import type { Kms } from "../kms";
-import { kmsContextForMode } from "./context";
-import type { EncryptionKeyRequest } from "./data-key-cache";
-import type { UnwrapRequest } from "./unwrapped-key-cache";
+import { type EncryptionContext, kmsContextForMode } from "./context";
+import type { EnvelopeKey } from "./key-ring";
+
+export interface EncryptionKeyRequest {
+  /** Its `mode` decides what an entry is keyed by and what KMS wraps the key under. */
+  key: EnvelopeKey;
+  /** The caller's context, already validated, and its canonical encoding. */
+  context: EncryptionContext;
+  contextBytes: Uint8Array;
+  plaintextBytes: number;
+}
+
+export interface UnwrapRequest {
+  key: EnvelopeKey;
+  /** The envelope's mode (its algorithm id), which need not be the key's current one. */
+  mode: EnvelopeMode;
+  keyVersion: number;
+  /** The caller's context; the KMS context (kmsContextFor) is built from it on a miss. */
+  context: EncryptionContext;
+  wrappedKey: Uint8Array;
+  /**
+   * Key name, canonical context, key version and wrapped key, length-prefixed (the envelope's
+   * ParsedEnvelope.keyBinding, or keyBinding() in format.ts): the bytes that decide what KMS
+   * returns. It must describe the same key slot as the fields above.
+   */
+  keyBinding: Uint8Array;
+}
 
 /** A new data key, with the key version and mode it was wrapped for. */
 export interface GeneratedKey {

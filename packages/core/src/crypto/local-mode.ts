@@ -13,7 +13,7 @@ import {
 } from "../config";
 import { CofferError, isCofferError } from "../errors";
 import { encodeValidContext, type EncryptionContext } from "./context";
-import type { EncryptionKeyRequest } from "./data-key-cache";
+import type { EncryptionKeyRequest } from "./key-source";
 import type { EnvelopeDataKey } from "./envelope-crypto";
 import { createEnvelopeSealing, type DecryptResult } from "./envelope-sealing";
 import { plaintextTooLarge } from "./errors";

@@ -8,7 +8,8 @@ import { encodeContext, kmsContextFor, type EncryptionContext } from "./context"
 import { keyBinding } from "./key-slot";
 import type { EnvelopeKey } from "./key-ring";
 import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms";
-import { createUnwrappedKeyCache, type UnwrapRequest } from "./unwrapped-key-cache";
+import type { UnwrapRequest } from "./key-source";
+import { createUnwrappedKeyCache } from "./unwrapped-key-cache";
 
 let kms: EmulatedKms;
 beforeAll(async () => void (kms = await startEmulatedKms()));

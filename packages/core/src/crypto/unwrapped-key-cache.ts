@@ -6,9 +6,7 @@ import { hash } from "node:crypto";
 import type { Clock } from "../clock";
 import type { EnvelopeMode } from "../config";
 import type { Kms } from "../kms";
-import type { EncryptionContext } from "./context";
-import { kmsKeySource, type KeySource } from "./key-source";
-import type { EnvelopeKey } from "./key-ring";
+import { kmsKeySource, type KeySource, type UnwrapRequest } from "./key-source";
 import { createKeyLru, isExpired, keyMaterial, useKey, useOnce, type KeyMaterial } from "./key-lru";
 
 export interface UnwrappedKeyCacheOptions {
@@ -18,22 +16,6 @@ export interface UnwrappedKeyCacheOptions {
   maxEntries?: number;
   /** Told of each lookup: a hit (no KMS call), a miss (one Decrypt) or a bypass (caching off for the key). */
   onLookup?: (outcome: KeyCacheOutcome) => void;
-}
-
-export interface UnwrapRequest {
-  key: EnvelopeKey;
-  /** The envelope's mode (its algorithm id), which need not be the key's current one. */
-  mode: EnvelopeMode;
-  keyVersion: number;
-  /** The caller's context; the KMS context (kmsContextFor) is built from it on a miss. */
-  context: EncryptionContext;
-  wrappedKey: Uint8Array;
-  /**
-   * Key name, canonical context, key version and wrapped key, length-prefixed (the envelope's
-   * ParsedEnvelope.keyBinding, or keyBinding() in format.ts): the bytes that decide what KMS
-   * returns. It must describe the same key slot as the fields above.
-   */
-  keyBinding: Uint8Array;
 }
 
 export type UnwrappedKeyCache = ReturnType<typeof createUnwrappedKeyCache>;

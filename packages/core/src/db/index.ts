@@ -47,20 +47,22 @@ export {
   type ScannedRecord,
 } from "./record-scan";
 export {
-  addRefusals,
-  addUsage,
   ALL_TIME,
   dayPeriod,
   keyUsageSubject,
+  tokenUsageSubject,
+  type RefusalCountItem,
+  type RefusalSampleItem,
+  type UsageItem,
+} from "./usage";
+export {
+  addRefusals,
+  addUsage,
   putRefusalSample,
   readRefusalCounts,
   readRefusalSamples,
   readTokenUsage,
   readUsage,
-  tokenUsageSubject,
-  type RefusalCountItem,
   type RefusalSampleInput,
-  type RefusalSampleItem,
   type UsageAddition,
-  type UsageItem,
-} from "./usage";
+} from "./usage-store";

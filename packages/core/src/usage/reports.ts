@@ -1,6 +1,6 @@
 // What the admin console reads: a key's usage per UTC day and version, and the refusal counts and
 // sampled log. Key totals (admin.keys.list) and token totals (admin.tokens.list) are read by those
-// services from db/usage.ts directly.
+// services from db/usage-store.ts directly.
 import type { Clock } from "../clock";
 import { type Db, keyUsageSubject, readRefusalCounts, readRefusalSamples, readUsage } from "../db";
 import { DAY_MS, REFUSAL_DAYS_KEPT, utcDay, utcHour, utcMinute } from "./periods";

@@ -194,3 +194,30 @@ test(
   },
   4 * minutes,
 );
+
+test(
+  'an id that starts with "-" (records minted before ids avoided it) works after "--"; without it, exit 2 and a hint',
+  async () => {
+    const put = await coffer(["--json", "records", "put"], { stdin: "an older record" });
+    expect(put.code, put.stderr).toBe(0);
+    const { recordId } = json(put) as { recordId: string };
+    // New ids never start with "-" (core's ids/index.ts), so the older record is made in the table:
+    // the same item under an id that does.
+    const { data: item } = await stack.db.entities.record.get({ namespace: "default", recordId }).go();
+    const olderId = `-${recordId.slice(1)}`;
+    await stack.db.entities.record.create({ ...item!, recordId: olderId }).go();
+
+    const [got, misread] = await Promise.all([
+      coffer(["records", "get", "--", olderId]),
+      coffer(["records", "get", olderId]),
+    ]);
+    expect([got.code, got.stdout.toString()], got.stderr).toEqual([0, "an older record"]);
+    expect(misread.code).toBe(2);
+    expect(misread.stderr).toContain(`unknown option '${olderId}'`);
+    expect(misread.stderr).toContain('an id that starts with "-" goes after "--"');
+
+    const deleted = await coffer(["--json", "records", "delete", "--", olderId]);
+    expect(json(deleted)).toEqual({ recordId: olderId, deleted: true });
+  },
+  4 * minutes,
+);

@@ -221,3 +221,30 @@ test(
   },
   4 * minutes,
 );
+
+test(
+  "seal: stdin sealed to the service's public key, printed or stored as a record that reads back; --context without --store is a usage error",
+  async () => {
+    const [stored, printed, misused] = await Promise.all([
+      coffer(["seal", "--store", "default", "--context", "form=signup"], { stdin: "sealed in the CLI" }),
+      coffer(["--json", "seal"], { stdin: "sealed in the CLI" }),
+      coffer(["seal", "--context", "form=signup"], { stdin: "x" }),
+    ]);
+    expect(stored.code, stored.stderr).toBe(0);
+    const recordId = stored.stdout.toString().trim();
+    expect(recordId).toMatch(/^[\w-]{22}$/);
+    const { sealed } = json(printed) as { sealed: string };
+    expect(sealed).toMatch(/^[\w-]+$/);
+    expect(Buffer.from(sealed, "base64url").includes("sealed in the CLI")).toBe(false);
+    expect([misused.code, misused.stderr]).toEqual([2, "coffer: --context goes with --store.\n"]);
+
+    const got = await coffer(["--json", "records", "get", "--", recordId]);
+    expect(json(got)).toMatchObject({
+      recordId,
+      keyName: "default",
+      context: { form: "signup" },
+      plaintext: Buffer.from("sealed in the CLI").toString("base64url"),
+    });
+  },
+  4 * minutes,
+);

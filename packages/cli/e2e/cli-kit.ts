@@ -76,9 +76,9 @@ export function finished(child: ChildProcess) {
 }
 
 /**
- * Runs one command to its end. Ids (records, tokens, campaigns) are random base64url, and one in 64
- * starts with "-", which a command line reads as an option: the tests, like any script, put "--"
- * before an id.
+ * Runs one command to its end. Ids (records, tokens, campaigns) are random base64url; new ones never
+ * start with "-", older ones may, and a command line reads those as options: the tests, like any
+ * script that passes ids it did not type, put "--" before an id.
  */
 export async function coffer(
   args: string[],

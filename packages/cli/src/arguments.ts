@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "commander";
+import { Argument, InvalidArgumentError } from "commander";
 
 // Parsers for option values. Commander reports an InvalidArgumentError as a usage error (exit 2)
 // naming the option.
@@ -33,6 +33,14 @@ export function instantMs(text: string): number {
     throw new InvalidArgumentError("Expected an ISO 8601 time or epoch milliseconds.");
   return ms;
 }
+
+/**
+ * An id argument (record, token, campaign). Ids Coffer mints now never start with "-", but older
+ * ids (about one in 64) and ids typed by hand may, and a command line reads those as options:
+ * "--" ends the options, as for any Unix command.
+ */
+export const idArgument = (name: string, what: string) =>
+  new Argument(`<${name}>`, `${what} (one that starts with "-" goes after "--": -- -Xy…)`);
 
 export const commaList = (text: string) =>
   text

@@ -2,6 +2,10 @@ import { CommanderError } from "commander";
 import { createProgram } from "./program";
 import { describeFailure, exitCodes } from "./exit-codes";
 
+/** A 22-character base64url id that starts with "-" (ids/index.ts in core: older ids may). */
+const looksLikeId = (arg: string) => /^-[\w-]{21}$/.test(arg);
+const idHint = 'coffer: an id that starts with "-" goes after "--", e.g. coffer records get -- -Xy3…\n';
+
 /** Runs one command line and returns its exit code (exit-codes.ts). */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
@@ -12,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message (or the help) already.
+      if (error.code === "commander.unknownOption" && argv.some(looksLikeId)) process.stderr.write(idHint);
       return error.code === "commander.helpDisplayed" || error.code === "commander.version"
         ? exitCodes.ok
         : exitCodes.usage;

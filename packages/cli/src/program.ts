@@ -12,7 +12,10 @@ const configurationHelp = `Configuration:
   COFFER_WEB_URL  the web app's origin for bin links (default: the API URL)
   or a profile:   \`coffer login --url <url>\` reads the token from stdin and writes
                   ~/.config/coffer/profiles.json (COFFER_PROFILE_FILE), which must be mode 0600;
-                  --profile <name> (COFFER_PROFILE) picks one, and then wins over the environment.`;
+                  --profile <name> (COFFER_PROFILE) picks one, and then wins over the environment.
+
+Ids (records, tokens, campaigns) that start with "-" are read as options: put "--" before them,
+  coffer records get -- -Xy3…   (ids minted now never start with "-"; older ones may)`;
 
 /** The whole command tree. Every command has --help; errors become exit codes in main. */
 export function createProgram(): Command {

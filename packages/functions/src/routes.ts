@@ -245,7 +245,12 @@ export const procedureRoutes = {
       { entity: "refusalSample", actions: ["Query"] },
     ],
   },
-  "admin.keys.rotate": { fn: "admin", kms: ["rotateKey"], dynamo: [authenticate, ...keyChange] },
+  // A rotate whose version the rotation sync recorded first reads the key's chain to see who did.
+  "admin.keys.rotate": {
+    fn: "admin",
+    kms: ["rotateKey"],
+    dynamo: [authenticate, ...keyChange, { entity: "audit", actions: ["Query"] }],
+  },
   "admin.keys.disable": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
   "admin.keys.enable": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },
   "admin.keys.setMinDecryptionVersion": { fn: "admin", kms: [], dynamo: [authenticate, ...keyChange] },

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { connectDb } from "@coffer/core/db";
+import { connectDb, type Db } from "@coffer/core/db";
 import { systemClock } from "@coffer/core/clock";
 import { createTokenService, type CreateTokenInput } from "@coffer/core/tokens";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "@coffer/local/stack";
@@ -15,7 +15,7 @@ const stackBudgetMs = 25_000;
  */
 export async function startTestStack(
   options: Partial<LocalStackOptions> = {},
-): Promise<LocalStack & { mintToken(input: CreateTokenInput): Promise<string> }> {
+): Promise<LocalStack & { db: Db; mintToken(input: CreateTokenInput): Promise<string> }> {
   const stack = await startLocalStack({
     stage: "test",
     dynamoEndpoint: runDynamoEndpoint(),
@@ -39,6 +39,8 @@ export async function startTestStack(
   const tokens = createTokenService({ db, clock: systemClock });
   return {
     ...stack,
+    /** The stack's table, for a test that must write what the service no longer would. */
+    db,
     /** Makes a token straight in the table, as the admin bootstrap script does. */
     mintToken: async (input) => (await tokens.create(input)).token,
     stop: async () => {

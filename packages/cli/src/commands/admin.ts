@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Command, Option } from "commander";
 import type { CofferClient } from "@coffer/client";
-import { commaList, durationSeconds, instantMs, wholeNumber } from "../arguments";
+import { commaList, durationSeconds, idArgument, instantMs, wholeNumber } from "../arguments";
 import { contextOf } from "../context";
 import { CliError } from "../exit-codes";
 import { isoOf, printJson, printLines, printTable } from "../output";
@@ -163,7 +163,7 @@ export function registerAdminCommands(program: Command) {
   campaign
     .command("status")
     .description("A campaign's progress now.")
-    .argument("<campaignId>")
+    .addArgument(idArgument("campaignId", "the campaign's id"))
     .action(async (campaignId: string, _options: unknown, command: Command) => {
       const ctx = contextOf(command);
       const c = await ctx.client().admin.keys.campaign.query({ campaignId });
@@ -175,7 +175,7 @@ export function registerAdminCommands(program: Command) {
     .description(
       "Follow a campaign with a live progress bar (done, total, rate, time left, failures) until it completes.",
     )
-    .argument("<campaignId>")
+    .addArgument(idArgument("campaignId", "the campaign's id"))
     .addOption(pollOption())
     .action(async (campaignId: string, options: { pollMs: number }, command: Command) => {
       const ctx = contextOf(command);
@@ -246,7 +246,7 @@ export function registerAdminCommands(program: Command) {
   tokens
     .command("revoke")
     .description("Revoke a token: it stops working at once.")
-    .argument("<tokenId>")
+    .addArgument(idArgument("tokenId", "the token's id (not its secret)"))
     .action(async (tokenId: string, _options: unknown, command: Command) => {
       const ctx = contextOf(command);
       const token = await ctx.client().admin.tokens.revoke.mutate({ tokenId });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { limits } from "@coffer/client";
-import { collectContext, durationSeconds, wholeNumber } from "../arguments";
+import { collectContext, durationSeconds, idArgument, wholeNumber } from "../arguments";
 import { contextOf } from "../context";
 import { openInput, openOutput, readWhole } from "../io";
 import { isoOf, printJson, printLines, printTable } from "../output";
@@ -56,7 +56,7 @@ export function registerRecordCommands(program: Command) {
     .description(
       "Decrypt a record to stdout (or --out). With --json: its metadata and the plaintext in base64url.",
     )
-    .argument("<recordId>")
+    .addArgument(idArgument("recordId", "the record's id"))
     .option("-o, --out <file>", "write this file (mode 0600) instead of stdout")
     .action(async (recordId: string, options: { out?: string }, command: Command) => {
       const ctx = contextOf(command);
@@ -90,7 +90,7 @@ export function registerRecordCommands(program: Command) {
   records
     .command("delete")
     .description("Delete a record.")
-    .argument("<recordId>")
+    .addArgument(idArgument("recordId", "the record's id"))
     .action(async (recordId: string, _options: unknown, command: Command) => {
       const ctx = contextOf(command);
       const deleted = await ctx.client().records.delete.mutate({ recordId });

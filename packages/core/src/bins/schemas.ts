@@ -5,8 +5,6 @@ import { base64url, base64urlId } from "../schemas";
 // The secure-bin API's inputs (DESIGN §3, §6). Every binary value has its exact or maximum size
 // here, so an oversized request is refused before any KMS or DynamoDB work.
 
-export const BIN_ID_BYTES = 16;
-
 export const BinId = base64urlId("A bin id");
 
 const derived32 = (label: string) => base64url({ minBytes: 32, maxBytes: 32, label });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { toBase64url } from "@coffer/sealing/bytes";
 import { type Clock, toEpochSeconds } from "../clock";
 import { binObjectKey, type BinObjects } from "../bin-objects";
@@ -16,6 +16,7 @@ import {
   takeBinRead,
 } from "../db";
 import { CofferError, isCofferError } from "../errors";
+import { newId } from "../ids";
 import type { Kms } from "../kms";
 import { createRateLimiter, createStoredPepper, type RateLimitRule } from "../rate-limit";
 import {
@@ -36,7 +37,6 @@ import {
   requireWrappedKey,
 } from "./proof";
 import {
-  BIN_ID_BYTES,
   type CreateBinInput,
   type DeleteBinInput,
   type GetBinInput,
@@ -142,7 +142,7 @@ export function createBinService({
   /** A new bin id and a data key that KMS binds to it; the key goes back to the browser only. */
   async function issueKey(origin: RequestOrigin) {
     await rateLimiter.consume("bins.issueKey", origin.sourceIp, rateLimits.issueKey);
-    const binId = randomBytes(BIN_ID_BYTES).toString("base64url");
+    const binId = newId();
     const dataKey = await kms.generateDataKey({ keyId, context: binContext(binId), bits: 256 });
     try {
       return {

@@ -3,7 +3,6 @@
 // that each read a bounded page of the table and end with one conditional checkpoint, so any step
 // can die anywhere: the next one re-reads the same page, finds what was already moved (its
 // `rewrappedBy` says by which campaign) and counts every record exactly once.
-import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock";
 import type { EnvelopeCrypto, SharedReEncrypts } from "../crypto";
 import {
@@ -20,6 +19,7 @@ import {
   writeAudited,
 } from "../db";
 import { CofferError, isCofferError } from "../errors";
+import { newId } from "../ids";
 import type { KeyLifecycle } from "./service";
 import type { CampaignInput, StartRewrapInput } from "./schemas";
 
@@ -81,7 +81,7 @@ export function createCampaigns(deps: CampaignDeps) {
     const now = clock.now();
     const version = key.versions.find((v) => v.version === key.currentVersion);
     const campaign = {
-      campaignId: randomBytes(16).toString("base64url"),
+      campaignId: newId(),
       keyName: key.keyName,
       targetVersion: key.currentVersion,
       raiseMinOnCompletion: input.raiseMinOnCompletion ?? false,

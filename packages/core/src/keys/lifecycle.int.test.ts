@@ -5,8 +5,10 @@ import { expect, test } from "vitest";
 import { tableClock } from "@coffer/testkit/dynamo";
 import { lifecycleInstance, testActor } from "@coffer/testkit/lifecycle";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
+import { createAuditService } from "../audit";
 import { inspectEnvelope } from "../crypto";
 import { isCofferError } from "../errors";
+import type { Kms } from "../kms";
 import type { Caller } from "../tokens";
 
 const parts = useTableAndKms();
@@ -197,4 +199,53 @@ test("the rotation sync turns KMS's automatic rotations into versions", async ()
     context: {},
   });
   expect(inspectEnvelope(envelope).keyVersion).toBe(synced.currentVersion);
+});
+
+test("a rotation that the sync records before rotate writes it answers success; another rotate there is still a conflict", async () => {
+  const clock = tableClock();
+  const db = parts.table.db;
+  const scheduled = lifecycleInstance({ db, kms: parts.kms, clock });
+  // The admin's instance reaches KMS through a port that runs `race` right after KMS rotated the
+  // key: where the stack's maintenance (every 300 ms there) can fall, between rotate's KMS call and
+  // its write. No sleeps: the interleaving is fixed.
+  let race = async (): Promise<unknown> => undefined;
+  const real = parts.kms.kms;
+  const racedKms: Kms = {
+    ...real,
+    rotateKeyOnDemand: async (keyId) => {
+      await real.rotateKeyOnDemand(keyId);
+      await race();
+    },
+  };
+  const admin = lifecycleInstance({ db, kms: { ...parts.kms, kms: racedKms }, clock });
+  const before = await admin.lifecycle.ensure("default");
+
+  race = () => scheduled.lifecycle.syncRotations("default", "req-sync");
+  const rotated = await admin.lifecycle.rotate({ keyName: "default" }, testActor);
+  expect(rotated.currentVersion).toBe(before.currentVersion + 1); // one version, not two
+  expect(rotated.versions.map((v) => v.version)).toEqual(
+    [...Array(before.currentVersion + 1).keys()].map((i) => i + 1),
+  );
+  const audit = createAuditService({ db });
+  const [rotateEvent, syncEvent] = (await audit.list({ chain: "key:default", limit: 2 })).events;
+  expect(syncEvent).toMatchObject({
+    action: "key.sync_rotations",
+    actorTokenId: "system:rotation-sync",
+    details: { fromVersion: before.currentVersion, toVersion: before.currentVersion + 1 },
+  });
+  // The admin's rotation is in the chain too: who asked, and that the sync recorded it.
+  expect(rotateEvent).toMatchObject({
+    action: "key.rotate",
+    actorTokenId: testActor.tokenId,
+    details: { toVersion: before.currentVersion + 1, recordedBySyncEvent: syncEvent!.seq },
+  });
+  expect(await audit.verify({ chain: "key:default" })).toMatchObject({ ok: true });
+
+  // Another rotate landing at the same point is a real conflict: two rotations at once.
+  race = () => scheduled.lifecycle.rotate({ keyName: "default" }, { ...testActor, tokenId: "t-other" });
+  expect(await outcomeOf(admin.lifecycle.rotate({ keyName: "default" }, testActor))).toBe(
+    "conflict:rotation_conflict",
+  );
+  const after = (await admin.lifecycle.list()).keys.find((k) => k.keyName === "default")!;
+  expect(after.currentVersion).toBe(before.currentVersion + 2);
 });

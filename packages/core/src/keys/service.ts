@@ -17,7 +17,7 @@ import {
   writeAudited,
 } from "../db";
 import type { AuditDetails } from "../db";
-import { CofferError } from "../errors";
+import { CofferError, isCofferError } from "../errors";
 import type { Kms, KeyRotation } from "../kms";
 import { initialKeyState, type TableKeyRing } from "./key-ring";
 import type { KeyNameInput, SetMinDecryptionVersionInput } from "./schemas";
@@ -162,10 +162,21 @@ export function createKeyLifecycle(deps: KeyLifecycleDeps) {
     };
   }
 
+  const rotationConflict = () =>
+    new CofferError(
+      "conflict",
+      "Another change to this key (such as a rotation) finished first. Read it again.",
+      {
+        reason: "rotation_conflict",
+      },
+    );
+
   /**
    * Rotates the KMS key on demand and moves the current version forward by one. Of concurrent
    * rotations exactly one makes the new version; the others answer CONFLICT (their KMS rotation
-   * is absorbed: a version names whichever KMS material was newest when it was made).
+   * is absorbed: a version names whichever KMS material was newest when it was made). The rotation
+   * sync may record this rotation's KMS material between the KMS call and the write (it runs on a
+   * schedule and reads the same ListKeyRotations): then the rotation did happen, and rotate says so.
    */
   async function rotate({ keyName }: KeyNameInput, actor: AuditActor): Promise<KeySummary> {
     const item = await ensure(keyName);
@@ -176,29 +187,78 @@ export function createKeyLifecycle(deps: KeyLifecycleDeps) {
     const latest = (await kms.listKeyRotations(kmsKeyId)).at(-1);
     const version = item.currentVersion + 1;
     const entry = versionEntry(version, clock.now(), "on_demand", latest);
-    return audited(
-      item,
-      actor,
-      "key.rotate",
-      {
-        fromVersion: item.currentVersion,
-        toVersion: version,
-        kmsKeyMaterialId: latest?.keyMaterialId ?? null,
-      },
-      {
-        currentVersion: version,
-        versions: [...item.versions, entry],
-        kmsRotationsSeenAt: Math.max(item.kmsRotationsSeenAt, latest?.rotatedAt ?? 0),
-      },
-      () =>
-        new CofferError(
-          "conflict",
-          "Another change to this key (such as a rotation) finished first. Read it again.",
+    try {
+      return await audited(
+        item,
+        actor,
+        "key.rotate",
+        {
+          fromVersion: item.currentVersion,
+          toVersion: version,
+          kmsKeyMaterialId: latest?.keyMaterialId ?? null,
+        },
+        {
+          currentVersion: version,
+          versions: [...item.versions, entry],
+          kmsRotationsSeenAt: Math.max(item.kmsRotationsSeenAt, latest?.rotatedAt ?? 0),
+        },
+        rotationConflict,
+      );
+    } catch (error) {
+      if (!latest || !isCofferError(error, "conflict") || error.reason !== "rotation_conflict") throw error;
+      const recorded = await auditRotationRecordedBySync(item, latest, actor);
+      if (!recorded) throw error;
+      return recorded;
+    }
+  }
+
+  /**
+   * After a rotate lost its write: if the version holding its KMS material was written by the
+   * rotation sync (not by another rotate: that is a real conflict), the rotation happened and is
+   * recorded, so the rotate's own audit event is appended (who asked, and that the sync recorded
+   * it) and the key as it now stands is the answer. Undefined when that is not what happened.
+   */
+  async function auditRotationRecordedBySync(
+    before: KeyItem,
+    rotation: KeyRotation,
+    actor: AuditActor,
+  ): Promise<KeySummary | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = (await read(before.keyName))!;
+      const recorded = now.versions.find((v) => v.kmsKeyMaterialId === rotation.keyMaterialId);
+      if (!recorded) return undefined;
+      const { data: events } = await guard(
+        db.entities.audit.query.byChain({ chain: keyChain(before.keyName) }).go({ order: "desc", limit: 20 }),
+      );
+      const bySync = events.find((event) => {
+        const details = event.details as { fromVersion?: number; toVersion?: number };
+        return (
+          event.action === "key.sync_rotations" &&
+          (details.fromVersion ?? Infinity) < recorded.version &&
+          recorded.version <= (details.toVersion ?? -Infinity)
+        );
+      });
+      if (!bySync) return undefined;
+      try {
+        return await audited(
+          now,
+          actor,
+          "key.rotate",
           {
-            reason: "rotation_conflict",
+            fromVersion: before.currentVersion,
+            toVersion: recorded.version,
+            kmsKeyMaterialId: rotation.keyMaterialId,
+            recordedBySyncEvent: bySync.seq,
           },
-        ),
-    );
+          {},
+          changedMeanwhile,
+        );
+      } catch (error) {
+        // Another change landed between the read and this event: read again.
+        if (!isCofferError(error, "conflict") || error.reason !== "key_changed") throw error;
+      }
+    }
+    throw changedMeanwhile();
   }
 
   /**

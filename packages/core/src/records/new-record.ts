@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { type Clock, toEpochSeconds } from "../clock";
 import type { EncryptionContext } from "../kms";
 import type { EnvelopeCrypto } from "../crypto";
 import { CofferError } from "../errors";
+import { newId } from "../ids";
 
 // What every way of storing a record shares (records.put, records.putSealed, a request link's
 // submission): the plaintext is encrypted before anything is written, and the item is returned for
@@ -38,7 +38,7 @@ export async function newRecord(
   });
   return {
     namespace: input.namespace,
-    recordId: randomBytes(16).toString("base64url"),
+    recordId: newId(),
     keyName: input.keyName,
     envelope,
     sizeBytes: input.plaintext.length,

@@ -3,6 +3,7 @@ import { type Clock, toEpochSeconds } from "../clock";
 import type { EnvelopeCrypto } from "../crypto";
 import { type Db, guard, type RequestLinkItem, writeTransaction } from "../db";
 import { CofferError } from "../errors";
+import { newId } from "../ids";
 import { newRecord } from "../records";
 import { type SealedService, storeOpened } from "../sealed";
 import { assertKeyAllowed, type Caller, DEFAULT_NAMESPACE } from "../tokens";
@@ -35,7 +36,7 @@ export function createRequestService({ db, crypto, clock, sealed }: RequestDeps)
 
   async function create(input: CreateRequestInput, caller: Caller) {
     assertKeyAllowed(caller, input.keyName);
-    const requestId = randomBytes(16).toString("base64url");
+    const requestId = newId();
     const secret = randomBytes(32).toString("base64url");
     const createdAt = now();
     const link = {

@@ -40,7 +40,10 @@ export function base64url({
   );
 }
 
-/** The ids we mint (records, bins, tokens): 16 random bytes, so 22 base64url characters. */
+/**
+ * The ids we mint (records, bins, tokens, request links, campaigns; ids/index.ts): 16 random bytes,
+ * so 22 base64url characters. A leading "-" stays valid: new ids never have one, older ids may.
+ */
 export const base64urlId = (label: string) =>
   z
     .string()

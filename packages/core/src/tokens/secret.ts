@@ -1,12 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { BASE64URL } from "@coffer/sealing/bytes";
+import { ID_BYTES, newIdBytes } from "../ids";
 
 // A token is "coffer_" + base64url(16-byte id ‖ 32-byte secret): one opaque string that secret
 // scanners can spot by its prefix. The id finds the stored item; only SHA-256(secret) is stored.
 // The secret has 256 bits of entropy, so a plain hash (no salt, no stretching) is enough.
 
 const PREFIX = "coffer_";
-const ID_BYTES = 16;
 const SECRET_BYTES = 32;
 const ENCODED_LENGTH = Math.ceil(((ID_BYTES + SECRET_BYTES) * 4) / 3);
 
@@ -19,7 +19,7 @@ export interface MintedToken {
 const hashSecret = (secret: Buffer) => createHash("sha256").update(secret).digest();
 
 export function mintToken(): MintedToken {
-  const raw = randomBytes(ID_BYTES + SECRET_BYTES);
+  const raw = Buffer.concat([newIdBytes(), randomBytes(SECRET_BYTES)]);
   return {
     tokenId: raw.subarray(0, ID_BYTES).toString("base64url"),
     token: PREFIX + raw.toString("base64url"),

@@ -198,14 +198,12 @@ export function createBinService({
       maxReads: input.maxReads,
       readsLeft: input.maxReads,
       createdAt: now,
+      createId: randomBytes(12).toString("base64url"),
       updatedAt: now,
       expiresAt: now + input.expiresInSeconds,
     };
     // The browser picks the bin's id, so a create for an id that is taken is refused, unless the
-    // stored bin is this very write (its answer lost and the SDK's retry met it): the IV is the
-    // browser's random 96 bits, with the ciphertext, proofs and times beside it. An exact replay of
-    // the same request in the same second is therefore answered as the first one was, and changes
-    // nothing.
+    // stored bin is this very call's write (its answer lost, the SDK's retry met it): `createId`.
     const created = await createOnce(db.entities.bin.create(item).go(RETURN_ITEM_ON_CONFLICT), item);
     if (!created)
       throw new CofferError("conflict", "This bin already exists. Create a new one from the create page.", {

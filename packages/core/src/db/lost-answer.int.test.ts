@@ -88,12 +88,10 @@ function services() {
       keyId: parts.kms.keys.bins.arn,
       rateLimits: { issueKey: roomy, create: roomy, manage: roomy, reveal: roomy },
     }),
-    crypto,
-    clock,
   };
 }
 
-test("the fault is real: a plain conditional create whose answer is lost reads as a failed condition", async () => {
+test("the fault is real: a conditional create whose answer is lost meets its own item on the retry", async () => {
   const item = { namespace: "plain", recordId: "r-plain", keyName: "default", envelope: Buffer.from("x") };
   const { result, lost } = await losingAnswers([[PUT, entity("record")]], () =>
     lossy.db.entities.record
@@ -162,8 +160,8 @@ test("bins.create: a lost answer is success and stores once; another create for 
   expect(lost).toBe(1);
   expect(bin.created).toMatchObject({ binId: bin.binId, version: 1 });
   expect((await storedItems()).bin).toBe((before.bin ?? 0) + 1);
-  // The browser picks bin ids, so a second create for one id can happen.
-  // A different bin (fresh browser secret, IV and ciphertext) for the same id and issued key.
+  // The browser picks bin ids, so a second create for one id can happen: here a different bin
+  // (fresh browser secret, IV and ciphertext) for the same id and issued key.
   const rival = await sealForCreate({
     binId: bin.binId,
     key: bin.key.toString("base64url"),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { type LocalStack, startLocalStack } from "@coffer/local/stack";
+import { testFunctionEnvironment } from "@coffer/testkit/stack";
 
 // Its own DynamoDB Local (not the run's shared one), so that this test can stop it for real.
 let stack: LocalStack;
@@ -10,7 +11,7 @@ const DYNAMODB_LOCAL_START_MS = 180_000;
 // cleanup that only looked at `stack` would find it unset and leak the process. afterAll waits for
 // the start to settle, whatever happened, and stops what it started; a failed start cleans up
 // after itself (startLocalStack stops whatever it had started).
-const starting = startLocalStack({ stage: "test" });
+const starting = startLocalStack({ stage: "test", environment: { ...testFunctionEnvironment } });
 starting.catch(() => {}); // reported by beforeAll; never an unhandled rejection
 beforeAll(async () => void (stack = await starting), DYNAMODB_LOCAL_START_MS);
 afterAll(async () => {

@@ -28,8 +28,11 @@ beforeAll(async () => {
       return write(chunk, ...rest);
     }) as never);
   }
-  // The test stack turns metrics off to keep runs readable; here they are what is checked.
-  stack = await startTestStack({ environment: { POWERTOOLS_METRICS_DISABLED: "false" } });
+  // The test stack turns metrics and refusal lines off to keep runs readable; here they are what
+  // is checked.
+  stack = await startTestStack({
+    environment: { POWERTOOLS_METRICS_DISABLED: "false", POWERTOOLS_LOG_LEVEL: "INFO" },
+  });
 });
 afterAll(() => stack.stop());
 

@@ -9,6 +9,19 @@ import { testRsaPairs } from "./rsa-pairs";
 const stackBudgetMs = 25_000;
 
 /**
+ * What the functions of a test stack run with besides their links. Patient SDK calls for a busy
+ * machine (about 3 s an attempt, as the gateway's 10 s allows); budget tests pass their own. EMF
+ * metric lines (one per request) and "request refused" WARN lines (one per refusal, and tests
+ * provoke thousands) would bury a run's output, so metrics are off and the log shows ERROR and
+ * above: an unexpected failure still prints. The no-secrets test turns both back on to check them.
+ */
+export const testFunctionEnvironment = {
+  COFFER_TIME_BUDGET_MS: String(stackBudgetMs),
+  POWERTOOLS_METRICS_DISABLED: "true",
+  POWERTOOLS_LOG_LEVEL: "ERROR",
+} as const;
+
+/**
  * The whole local stack for one test file: its own KMS emulator and gateway, and a fresh table on
  * the run's DynamoDB Local. Handlers read SST links once per process, and vitest gives every test
  * file its own process, so one stack per file is the rule.
@@ -22,14 +35,7 @@ export async function startTestStack(
     tableName: `t_${randomUUID()}`,
     kmsRsaMaterial: testRsaPairs(),
     ...options,
-    // Patient SDK calls for a busy machine (about 3 s an attempt, as the gateway's 10 s allows);
-    // budget tests pass their own. EMF metric lines (one per request) would bury a run's output;
-    // the no-secrets test turns them back on to check them.
-    environment: {
-      COFFER_TIME_BUDGET_MS: String(stackBudgetMs),
-      POWERTOOLS_METRICS_DISABLED: "true",
-      ...options.environment,
-    },
+    environment: { ...testFunctionEnvironment, ...options.environment },
   });
   const { db, dynamo } = connectDb({
     endpoint: stack.dynamoEndpoint,

@@ -13,7 +13,8 @@ const RETRY_DELAY_MS = 100;
 /**
  * A third attempt only when each attempt still gets this long. Retries help against 5xx and
  * throttling, which answer fast; an attempt that timed out may still have been applied, and a
- * retried conditional create then reports a conflict, so attempts are kept long rather than many.
+ * retried conditional update then reports a conflict (creates and transactions are safe to retry:
+ * db/create-once.ts), so attempts are kept long rather than many.
  */
 const MIN_ATTEMPT_FOR_THREE_MS = 1_900;
 const MAX_CONNECTION_TIMEOUT_MS = 1_000;

@@ -6,12 +6,14 @@ import { limits } from "../config";
 import {
   type BinItem,
   countWrongPassphrase,
+  createOnce,
   type Db,
   deleteBinIfOwned,
   deleteSpentBin,
   destroyBinAfterWrongPassphrases,
   guard,
   replaceBinContent,
+  RETURN_ITEM_ON_CONFLICT,
   shortenBinExpiry,
   takeBinRead,
 } from "../db";
@@ -196,13 +198,17 @@ export function createBinService({
       maxReads: input.maxReads,
       readsLeft: input.maxReads,
       createdAt: now,
+      createId: randomBytes(12).toString("base64url"),
       updatedAt: now,
       expiresAt: now + input.expiresInSeconds,
     };
-    await guard(
-      db.entities.bin.create(item).go({ response: "none" }),
-      "This bin already exists. Create a new one from the create page.",
-    );
+    // The browser picks the bin's id, so a create for an id that is taken is refused, unless the
+    // stored bin is this very call's write (its answer lost, the SDK's retry met it): `createId`.
+    const created = await createOnce(db.entities.bin.create(item).go(RETURN_ITEM_ON_CONFLICT), item);
+    if (!created)
+      throw new CofferError("conflict", "This bin already exists. Create a new one from the create page.", {
+        reason: "condition_failed",
+      });
     return { binId, version: 1, expiresAt: item.expiresAt, readsLeft: item.readsLeft, uploadUrl };
   }
 

@@ -29,6 +29,12 @@ export const binSchema = {
     maxReads: { type: "number", required: true, readOnly: true },
     readsLeft: { type: "number", required: true },
     createdAt: { type: "number", required: true, readOnly: true },
+    /**
+     * Random per create call, nothing else: the SDK's retry of a create whose answer was lost finds
+     * its own item by it, while a second create of the same bin (even byte for byte) is refused
+     * (db/create-once.ts). Absent on bins created before it existed.
+     */
+    createId: { type: "string", readOnly: true },
     updatedAt: { type: "number", required: true },
     /** Epoch seconds. The manage link may bring it forward, never push it back. */
     expiresAt: { type: "number", required: true },

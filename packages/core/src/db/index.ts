@@ -21,6 +21,7 @@ export type { PepperItem } from "./pepper";
 export type { NonceItem } from "./nonce";
 export type { RequestLinkItem } from "./request-link";
 export { writeTransaction } from "./transact";
+export { createOnce, RETURN_ITEM_ON_CONFLICT } from "./create-once";
 export { type KeyItem, type KeyVersionItem } from "./key";
 export type { AuditItem, ChainHeadItem } from "./audit";
 export type { CampaignItem } from "./campaign";

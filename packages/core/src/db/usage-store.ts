@@ -1,4 +1,5 @@
-import { guard, unlessConditionFails } from "./guard";
+import { createOnce, RETURN_ITEM_ON_CONFLICT } from "./create-once";
+import { guard } from "./guard";
 import type { Db } from "./service";
 import {
   ALL_TIME,
@@ -53,10 +54,10 @@ export type RefusalSampleInput = Omit<RefusalSampleItem, "refusalLog">;
 
 /** Claims the sample's slot; false when another instance holds it already (the cap is reached). */
 export async function putRefusalSample(db: Db, sample: RefusalSampleInput): Promise<boolean> {
-  const put = await unlessConditionFails(
-    db.entities.refusalSample.create({ refusalLog: REFUSALS, ...sample }).go({ response: "none" }),
-  );
-  return put !== undefined;
+  // A retried claim whose first attempt landed holds its own slot (the sample's time and request id
+  // make it this claim's), so it counts as taken rather than as the cap reached.
+  const item = { refusalLog: REFUSALS, ...sample };
+  return createOnce(db.entities.refusalSample.create(item).go(RETURN_ITEM_ON_CONFLICT), item);
 }
 
 /** A subject's items in one period range: "all", or the day buckets from `fromDay` on. */

@@ -1,5 +1,5 @@
 import { type Clock, toEpochSeconds } from "../clock";
-import { type Db, guard, unlessConditionFails } from "../db";
+import { createOnce, type Db, guard, RETURN_ITEM_ON_CONFLICT } from "../db";
 import type { EncryptionContext, Kms } from "../kms";
 
 export interface StoredPepperDeps {
@@ -41,7 +41,9 @@ export function createStoredPepper({ db, kms, clock, keyId, name, context }: Sto
         wrapped: fresh.wrapped.toString("base64url"),
         createdAt: toEpochSeconds(clock.now()),
       };
-      won = (await unlessConditionFails(db.entities.pepper.create(item).go())) !== undefined;
+      // A retried create whose first attempt landed finds its own wrapped key (KMS's ciphertext is
+      // random per call), so it keeps the plaintext rather than unwrapping it again.
+      won = await createOnce(db.entities.pepper.create(item).go(RETURN_ITEM_ON_CONFLICT), item);
     } finally {
       if (!won) fresh.plaintext.fill(0);
     }

@@ -1,6 +1,7 @@
 import { type Clock, toEpochSeconds } from "../clock";
 import type { EncryptionContext } from "../kms";
 import type { EnvelopeCrypto } from "../crypto";
+import { createOnce, type Db, RETURN_ITEM_ON_CONFLICT } from "../db";
 import { CofferError } from "../errors";
 import { newId } from "../ids";
 
@@ -49,3 +50,16 @@ export async function newRecord(
 }
 
 export type NewRecord = Awaited<ReturnType<typeof newRecord>>;
+
+/**
+ * A new record's one conditional write (without an idempotency key). A retried write whose first
+ * attempt landed is not a conflict: the envelope (a random IV, and a data key and salt of its own)
+ * is a value only this write could have produced. Another record under the same 128-bit random id
+ * is still refused.
+ */
+export async function storeNewRecord(db: Db, record: NewRecord): Promise<void> {
+  if (!(await createOnce(db.entities.record.create(record).go(RETURN_ITEM_ON_CONFLICT), record)))
+    throw new CofferError("conflict", "A record with this id exists already. Put it again.", {
+      reason: "record_exists",
+    });
+}

@@ -1,9 +1,9 @@
 import type { Clock } from "../clock";
 import type { EnvelopeCrypto } from "../crypto";
-import { type Db, guard } from "../db";
+import type { Db } from "../db";
 import { type SealedService, storeOpened } from "../sealed";
 import { assertKeyAllowed, type Caller } from "../tokens";
-import { assertExpiryAhead, newRecord } from "./new-record";
+import { assertExpiryAhead, newRecord, storeNewRecord } from "./new-record";
 import type { PutSealedInput } from "./schemas";
 
 export interface SealedDropDeps {
@@ -35,7 +35,7 @@ export function createSealedDropService({ db, crypto, clock, sealed }: SealedDro
         },
       ),
     );
-    await storeOpened(opened, () => guard(db.entities.record.create(record).go()));
+    await storeOpened(opened, () => storeNewRecord(db, record));
     return {
       recordId: record.recordId,
       keyName: record.keyName,

@@ -4,7 +4,7 @@ import { type EnvelopeCrypto, inspectEnvelope } from "../crypto";
 import { type Db, guard, type RecordItem } from "../db";
 import { CofferError } from "../errors";
 import { assertKeyAllowed, type Caller } from "../tokens";
-import { assertExpiryAhead, newRecord } from "./new-record";
+import { assertExpiryAhead, newRecord, storeNewRecord } from "./new-record";
 import type { ListRecordsInput, PutRecordInput, RecordIdInput } from "./schemas";
 
 export interface RecordDeps {
@@ -56,7 +56,7 @@ export function createRecordService({ db, crypto, clock }: RecordDeps) {
       expiresAt: record.expiresAt ?? null,
     };
     if (!input.idempotencyKey) {
-      await guard(db.entities.record.create(record).go());
+      await storeNewRecord(db, record);
       return { ...summary, replayed: false };
     }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { SealedPayload } from "@coffer/sealing/sealed";
 import { sealKey } from "../config";
 import { type Clock, toEpochSeconds } from "../clock";
-import { type Db, guard, isConditionFailure, toDbError } from "../db";
+import { createOnce, type Db, guard, RETURN_ITEM_ON_CONFLICT } from "../db";
 import { isCofferError } from "../errors";
 import type { Kms } from "../kms";
 import { fingerprintOf, openSealedBytes, SEALED_WINDOW_MS } from "./open";
@@ -84,12 +84,12 @@ export function createSealedService({ kms, db, clock, sealKeyId }: SealedDeps) {
       claimedAt: toEpochSeconds(clock.now()),
       expiresAt: toEpochSeconds(payload.timestampMs + SEALED_WINDOW_MS) + NONCE_SLACK_SECONDS,
     };
-    try {
-      await db.entities.nonce.create(claim).go();
-    } catch (error) {
-      if (isConditionFailure(error)) throw sealedRefusal(SealedReason.replayed);
-      throw toDbError(error);
-    }
+    // A claim is idempotent for its own request only. Its claimId is random per request, so the
+    // SDK's retry of this very put (its first answer lost) finds its own claim and goes on, while
+    // any other request carrying the nonce (a replay, even of the same bytes) meets another
+    // claimId and is refused: a nonce is never accepted for two requests.
+    const claimed = await createOnce(db.entities.nonce.create(claim).go(RETURN_ITEM_ON_CONFLICT), claim);
+    if (!claimed) throw sealedRefusal(SealedReason.replayed);
     return async () => {
       await guard(
         db.entities.nonce

@@ -7,7 +7,10 @@ beforeEach(() => {
   for (const stream of [process.stdout, process.stderr])
     vi.spyOn(stream, "write").mockImplementation(((chunk: string) => written.push(String(chunk))) as never);
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 const json = () =>
   written
     .flatMap((chunk) => chunk.trim().split("\n"))
@@ -75,4 +78,18 @@ test("values off the allow-list become 'other'; a stack keeps only its frames; u
   });
   expect(lines.find((line) => "ProcedureLatency" in line)).toMatchObject({ procedure: "other" });
   expect(lines.filter((line) => "Refusals" in line).map((line) => line.reason)).toEqual(["other", "none"]);
+});
+
+test("refusals log at WARN by default; POWERTOOLS_LOG_LEVEL=ERROR (the test stacks') keeps only failures", () => {
+  vi.stubEnv("POWERTOOLS_LOG_LEVEL", undefined);
+  const deployed = createFunctionTelemetry({ serviceName: "coffer-api" });
+  deployed.refusal({ code: "FORBIDDEN", kind: "forbidden", reason: "scope_missing" });
+  expect(json().map((line) => [line.level, line.message])).toEqual([["WARN", "request refused"]]);
+
+  written.length = 0;
+  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "ERROR");
+  const quiet = createFunctionTelemetry({ serviceName: "coffer-api" });
+  quiet.refusal({ code: "FORBIDDEN", kind: "forbidden", reason: "scope_missing" });
+  quiet.refusal({ code: "INTERNAL_SERVER_ERROR", error: "TypeError" });
+  expect(json().map((line) => [line.level, line.message])).toEqual([["ERROR", "request failed"]]);
 });

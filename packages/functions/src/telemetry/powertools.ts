@@ -35,7 +35,10 @@ export interface FunctionTelemetry {
 type Dimensions = Partial<Record<DimensionName, string>>;
 
 export function createFunctionTelemetry({ serviceName }: { serviceName: string }): FunctionTelemetry {
-  const logger = new Logger({ serviceName, logLevel: "INFO" });
+  // The level is the environment's (POWERTOOLS_LOG_LEVEL; INFO when unset, as deployed, so every
+  // refusal is logged at WARN). Test stacks set ERROR: the refusals their tests provoke on purpose
+  // (thousands per run) would bury the output, and a test that reads the refusal lines sets INFO.
+  const logger = new Logger({ serviceName });
   // One Metrics per dimension combination (a closed, small set): an EMF blob has one set of
   // dimensions for all its metrics, so metrics with different dimensions go to different blobs.
   const publishers = new Map<string, Metrics>();

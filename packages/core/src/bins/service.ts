@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { toBase64url } from "@coffer/sealing/bytes";
 import { type Clock, toEpochSeconds } from "../clock";
 import { binObjectKey, type BinObjects } from "../bin-objects";

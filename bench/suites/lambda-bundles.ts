@@ -2,37 +2,17 @@
 // builds it) ≤ 800 KB, and its cold module load ≤ 1.2× that of the lean reference bundle, both
 // measured in fresh node processes, interleaved, median of the runs.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { linkNames } from "@coffer/functions/links";
 import { functionRoutes } from "@coffer/functions/routes";
+import { bundleLambdas, handlerEntry } from "@coffer/testkit/lambda-bundle";
 import { median, medianRatio } from "../lib/stats";
 import type { Figure, Suite } from "../lib/suite";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const coldLoadScript = fileURLToPath(new URL("../bundles/cold-load.mjs", import.meta.url));
-
-/** What SST's Node.js builder does for a function: ESM, Node 22, minified, everything bundled. */
-async function bundle(entry: string, outfile: string): Promise<number> {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    minify: true,
-    mainFields: ["module", "main"],
-    banner: {
-      js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
-    },
-    logLevel: "error",
-  });
-  return statSync(outfile).size;
-}
 
 /** The links and settings a deployed function has, so that module load builds its clients. */
 const lambdaEnvironment = {
@@ -65,19 +45,22 @@ export const lambdaBundles: Suite = {
   async run({ settings, log }) {
     const dir = mkdtempSync(join(tmpdir(), "coffer-bundles-"));
     try {
-      const reference = join(dir, "reference.mjs");
-      const referenceBytes = await bundle(
-        fileURLToPath(new URL("../bundles/reference.ts", import.meta.url)),
-        reference,
+      const bundles = await bundleLambdas(
+        {
+          reference: fileURLToPath(new URL("../bundles/reference.ts", import.meta.url)),
+          ...Object.fromEntries(
+            Object.entries(functionRoutes).map(([name, route]) => [name, handlerEntry(route)]),
+          ),
+        },
+        dir,
       );
+      const { file: reference, bytes: referenceBytes } = bundles.reference!;
       const figures: Figure[] = [
         { name: "lambda.reference.bundle_kb", value: referenceBytes / 1000, unit: "KB" },
       ];
       const runs = settings.quick ? 5 : 10;
-      for (const [name, route] of Object.entries(functionRoutes)) {
-        const file = join(dir, `${name}.mjs`);
-        const entry = join(repoRoot, `${route.handler.slice(0, route.handler.lastIndexOf("."))}.ts`);
-        const bytes = await bundle(entry, file);
+      for (const name of Object.keys(functionRoutes)) {
+        const { file, bytes } = bundles[name]!;
         log(
           `lambda: ${name} bundle ${(bytes / 1000).toFixed(0)} KB; ${runs} cold loads each, interleaved with the reference`,
         );

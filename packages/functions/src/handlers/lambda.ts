@@ -1,5 +1,6 @@
 import { awsLambdaRequestHandler } from "@trpc/server/adapters/aws-lambda";
 import type { APIGatewayProxyEventV2, Context as LambdaContext } from "aws-lambda";
+import type { BinObjects } from "@coffer/core/bin-objects";
 import { limits } from "@coffer/core/config";
 import { routerFor } from "../app-router";
 import { createContext } from "../context";
@@ -15,13 +16,22 @@ import { screenRequest, type ScreenedCall } from "./request-screen";
  * A Lambda handler for one function of the route table; the dependencies are built once per cold
  * start. API Gateway names the route that matched in `event.routeKey`: `ANY /api/{proxy+}` goes to
  * tRPC, a REST route key (`POST /v1/encrypt`) to the REST adapter, which calls the same procedures.
+ * A function whose procedures store bin contents passes the bucket (`binObjects`); the others never
+ * import the S3 client, which keeps it out of their bundles.
  */
-export function createLambdaHandler(fn: FunctionName, options: { openApiJson?: () => string } = {}) {
+export function createLambdaHandler(
+  fn: FunctionName,
+  { binObjects, ...options }: { openApiJson?: () => string; binObjects?: BinObjects } = {},
+) {
   // Metrics carry the deployed function's name as `service` (the alarms select on it).
   const telemetry = createFunctionTelemetry({
     serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? `coffer-${fn}`,
   });
-  const services = createServices({ ...portsFromEnvironment(fn), telemetry: telemetry.core });
+  const services = createServices({
+    ...portsFromEnvironment(fn),
+    ...(binObjects ? { binObjects } : {}),
+    telemetry: telemetry.core,
+  });
   const observeProcedure = (procedure: string) => {
     const startedAt = performance.now();
     return () => telemetry.procedure({ procedure, durationMs: performance.now() - startedAt });

@@ -1,6 +1,5 @@
 import { Resource } from "sst";
 import { sdkTimeouts } from "@coffer/core/aws-client";
-import { createS3BinObjects, createS3Client } from "@coffer/core/bin-objects";
 import { systemClock } from "@coffer/core/clock";
 import { createDynamoClient } from "@coffer/core/db";
 import { createAwsKms, createKmsClient } from "@coffer/core/kms";
@@ -28,8 +27,11 @@ export function usageFlushIntervalMs(env: NodeJS.ProcessEnv = process.env): numb
   return override !== undefined && /^\d+$/.test(override) ? Number(override) : undefined;
 }
 
-// The only code that reads SST links. In AWS they come from the function's environment; locally the
-// gateway sets the same SST_RESOURCE_* variables (and AWS_ENDPOINT_URL_* for the emulators).
+// The only code that reads SST links (with bin-objects-port.ts). In AWS they come from the function's
+// environment; locally the gateway sets the same SST_RESOURCE_* variables (and AWS_ENDPOINT_URL_*
+// for the emulators). No bucket here: only the api function stores bin contents, and the S3 client
+// is ~150 KB of its bundle, so the api handler adds it (bin-objects-port.ts) and the others never
+// import it.
 export function portsFromEnvironment(fn: FunctionName = "api"): Ports {
   const timeouts = sdkTimeouts(timeBudgetMs(fn));
   return {
@@ -42,13 +44,5 @@ export function portsFromEnvironment(fn: FunctionName = "api"): Ports {
     keyIds: Resource[linkNames.keys].keys,
     sealKeyId: Resource[linkNames.keys].seal,
     ...(usageFlushIntervalMs() !== undefined ? { usageFlushIntervalMs: usageFlushIntervalMs() } : {}),
-    binObjects: createS3BinObjects({
-      // Locally the stack points this at its S3-compatible server, as it does KMS and DynamoDB.
-      client: createS3Client({
-        timeouts,
-        ...(process.env.AWS_ENDPOINT_URL_S3 ? { endpoint: process.env.AWS_ENDPOINT_URL_S3 } : {}),
-      }),
-      bucket: Resource[linkNames.binObjects].name,
-    }),
   };
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { type Clock, toEpochSeconds } from "../clock";
 import {
   type AppendedHead,
@@ -13,7 +14,6 @@ import { CofferError } from "../errors";
 import { type Caller, DEFAULT_NAMESPACE, type Scope } from "./caller";
 import type { CreateTokenInput, ListTokensInput, RevokeTokenInput } from "./schemas";
 import { mintToken, parseToken, secretMatches } from "./secret";
-import { createVerifiedCache } from "./verified-cache";
 
 export interface TokenServiceDeps {
   db: Db;
@@ -60,7 +60,7 @@ const MAX_CACHED = 1_000;
 export function createTokenService({ db, clock, cacheMs = 1_000, onAuditAppended }: TokenServiceDeps) {
   // Tokens whose secret matched, trusted for cacheMs on this instance, the least recently used
   // dropped first; the cache reads time from the service's clock so tests move it by hand.
-  const verified = createVerifiedCache<TokenItem>({ max: MAX_CACHED, ttlMs: cacheMs, clock });
+  const verified = new LRUCache<string, TokenItem>({ max: MAX_CACHED, ttl: cacheMs, perf: clock });
   const nowSeconds = () => toEpochSeconds(clock.now());
 
   const statusOf = (item: TokenItem): TokenSummary["status"] =>

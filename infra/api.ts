@@ -5,6 +5,7 @@ import {
   type FunctionName,
   kmsCapabilitiesOf,
   routeKeyOf,
+  storesBinContents,
 } from "@coffer/functions/routes";
 import { restEndpoints } from "@coffer/functions/rest-routes";
 import { keys, keysLink } from "./kms";
@@ -47,7 +48,8 @@ export const functions = Object.fromEntries(
       memory: `${route.memoryMb} MB`,
       concurrency: { reserved: functionLimits[name].reservedConcurrency },
       environment: $dev ? { COFFER_TIME_BUDGET_MS: String(devFunction.timeBudgetMs) } : {},
-      link: [table, keysLink, binObjects],
+      // The bin-objects bucket only for the function that stores bin contents (bins.*).
+      link: storesBinContents(name) ? [table, keysLink, binObjects] : [table, keysLink],
       permissions: [
         ...kmsStatements(kmsCapabilitiesOf(name), keys.arns),
         ...dynamoStatements(dynamoCapabilitiesOf(name), tableArns),

@@ -4,7 +4,7 @@
 // (~150 KB minified) is only in the function that stores bin contents.
 import { expect, test } from "vitest";
 import { bundleLambdas, handlerEntry, type LambdaBundle } from "@coffer/testkit/lambda-bundle";
-import { type FunctionName, functionRoutes, procedureRoutes } from "@coffer/functions/routes";
+import { type FunctionName, functionRoutes, storesBinContents } from "@coffer/functions/routes";
 
 const s3Packages = ["node_modules/@aws-sdk/client-s3/", "node_modules/@aws-sdk/s3-request-presigner/"];
 
@@ -12,10 +12,6 @@ const bytesFrom = (bundle: LambdaBundle, packages: string[]) =>
   Object.entries(bundle.inputs)
     .filter(([path]) => packages.some((pkg) => path.includes(pkg)))
     .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-
-/** The functions with a bins.* procedure: the only ones that presign or delete bin contents. */
-const storesBinContents = (fn: FunctionName) =>
-  Object.entries(procedureRoutes).some(([path, route]) => route.fn === fn && path.startsWith("bins."));
 
 test("only the function that stores bin contents bundles the S3 client", async () => {
   const bundles = await bundleLambdas(

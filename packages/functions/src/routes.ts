@@ -404,3 +404,12 @@ export function kmsCapabilitiesOf(fn: FunctionName): KmsCapability[] {
   const routes = Object.values(procedureRoutes) as ProcedureRoute[];
   return [...new Set(routes.filter((route) => route.fn === fn).flatMap((route) => route.kms))].sort();
 }
+
+/**
+ * Whether a function stores bin contents (it serves bins.*, which presign and delete objects in the
+ * bin-objects bucket): only such a function is linked to the bucket (infra/api.ts) and builds the
+ * S3 port (handlers/bin-objects-port.ts, imported by its handler alone).
+ */
+export function storesBinContents(fn: FunctionName): boolean {
+  return Object.entries(procedureRoutes).some(([path, route]) => route.fn === fn && path.startsWith("bins."));
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DeleteTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
 import { manualClock, type ManualClock } from "@coffer/core/clock";
 import { type SdkTimeouts, sdkTimeouts } from "@coffer/core/aws-client";
@@ -69,6 +69,27 @@ export async function createTestTable(): Promise<TestTable> {
       dynamo.destroy();
     },
   };
+}
+
+/** How many items of each ElectroDB entity the table holds, read straight from it (consistent). */
+export async function countItemsByEntity(table: Pick<TestTable, "dynamo" | "tableName">) {
+  const counts: Record<string, number> = {};
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.dynamo.send(
+      new ScanCommand({
+        TableName: table.tableName,
+        ConsistentRead: true,
+        ExclusiveStartKey: start as never,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const entity = item.__edb_e__?.S ?? "(not an entity)";
+      counts[entity] = (counts[entity] ?? 0) + 1;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return counts;
 }
 
 /**

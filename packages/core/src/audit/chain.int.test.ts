@@ -6,10 +6,10 @@ import { expect, test } from "vitest";
 import { tableClock } from "@coffer/testkit/dynamo";
 import { lifecycleInstance, testActor } from "@coffer/testkit/lifecycle";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
-import { isCofferError } from "../errors";
 import { createTokenService } from "../tokens";
 import { parseToken } from "../tokens/secret";
 import { createAuditService } from "./service";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 const parts = useTableAndKms();
 let chain: string;
@@ -85,10 +85,7 @@ test("an admin operation whose audit write fails changes nothing", async () => {
   const squatter = { ...last, sk: last.sk.replace(/000000000002$/, "000000000003"), seq: 3 };
   await putRaw(squatter);
 
-  const outcome = await admin.lifecycle.disable({ keyName: "pii" }, testActor).then(
-    () => "ok",
-    (error: unknown) => (isCofferError(error) ? `${error.kind}:${error.reason}` : String(error)),
-  );
+  const outcome = await outcomeOf(admin.lifecycle.disable({ keyName: "pii" }, testActor));
   expect(outcome).toBe("unavailable:audit_write_failed");
   const key = (await admin.lifecycle.list()).keys.find((k) => k.keyName === "pii")!;
   expect(key.state).toBe("enabled"); // the change was in the failed transaction

@@ -10,6 +10,7 @@ import { CreateBinInput, RevealBinInput, UpdateBinInput } from "./schemas";
 import { createBinService } from "./service";
 import { b64 } from "@coffer/testkit/b64";
 import { createTestBin, sealForCreate } from "@coffer/testkit/bins";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 const parts = useTableAndKms();
 
@@ -29,13 +30,6 @@ function setup(
   });
   return { bins, clock };
 }
-
-const outcome = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "ok",
-    (error: unknown) =>
-      error instanceof CofferError ? `${error.kind}:${error.reason}` : `unexpected:${String(error)}`,
-  );
 
 const rawItem = async (binId: string) =>
   (await parts.table.db.entities.bin.get({ binId }).go({ consistent: true })).data;
@@ -100,7 +94,7 @@ describe("reading", () => {
     });
     expect(opened).toEqual(bin.payload);
     expect(await bins.get({ binId: bin.binId })).toEqual({ exists: false });
-    expect(await outcome(bins.reveal(revealInput(bin), origin))).toBe("not_found:bin_gone");
+    expect(await outcomeOf(bins.reveal(revealInput(bin), origin))).toBe("not_found:bin_gone");
     expect(await bins.get({ binId: "A".repeat(22) })).toEqual({ exists: false });
   });
 
@@ -159,7 +153,7 @@ describe("reading", () => {
       readProof: b64(wrong.readProof),
     });
     for (let i = 0; i < 15; i++)
-      expect(await outcome(bins.reveal(stranger, origin))).toBe("forbidden:bin_read_proof_wrong");
+      expect(await outcomeOf(bins.reveal(stranger, origin))).toBe("forbidden:bin_read_proof_wrong");
     expect(await bins.get({ binId: bin.binId })).toMatchObject({ passphraseTriesLeft: 8, readsLeft: 2 });
     const right = await unlockBin({
       secrets: bin.secrets,
@@ -171,7 +165,7 @@ describe("reading", () => {
 
     const plain = await createTestBin(bins, origin);
     expect(
-      await outcome(
+      await outcomeOf(
         bins.reveal(
           RevealBinInput.parse({
             binId: plain.binId,
@@ -226,7 +220,9 @@ describe("reading", () => {
       passphrase: "4711",
       passphraseSalt: salt,
     });
-    expect(await outcome(bins.reveal(revealInput(bin, right.readProof), origin))).toBe("not_found:bin_gone");
+    expect(await outcomeOf(bins.reveal(revealInput(bin, right.readProof), origin))).toBe(
+      "not_found:bin_gone",
+    );
   });
 
   test("concurrent wrong passphrases are each counted once: 30 at once leave the bin destroyed, never over-counted", async () => {
@@ -240,7 +236,7 @@ describe("reading", () => {
       passphraseSalt: salt,
     });
     const results = await Promise.all(
-      Array.from({ length: 30 }, () => outcome(bins.reveal(revealInput(bin, wrong.readProof), origin))),
+      Array.from({ length: 30 }, () => outcomeOf(bins.reveal(revealInput(bin, wrong.readProof), origin))),
     );
     expect(results.filter((r) => r === "forbidden:bin_passphrase_wrong")).toHaveLength(9);
     expect(results.filter((r) => r === "not_found:bin_passphrase_limit").length).toBeGreaterThanOrEqual(1);
@@ -252,9 +248,9 @@ describe("reading", () => {
     const bin = await createTestBin(bins, origin, { maxReads: 10 });
     const guesser = { sourceIp: "203.0.113.9" };
     const results = [];
-    for (let i = 0; i < 4; i++) results.push(await outcome(bins.reveal(revealInput(bin), guesser)));
+    for (let i = 0; i < 4; i++) results.push(await outcomeOf(bins.reveal(revealInput(bin), guesser)));
     expect(results).toEqual(["ok", "ok", "ok", "rate_limited:rate_limited"]);
-    expect(await outcome(bins.reveal(revealInput(bin), { sourceIp: "203.0.113.10" }))).toBe("ok");
+    expect(await outcomeOf(bins.reveal(revealInput(bin), { sourceIp: "203.0.113.10" }))).toBe("ok");
     expect((await rawItem(bin.binId))?.readsLeft).toBe(6);
   });
 
@@ -264,10 +260,10 @@ describe("reading", () => {
     clock.advance(300_000);
     expect(await rawItem(bin.binId)).not.toBeNull(); // still in the table: no sweep has run
     expect(await bins.get({ binId: bin.binId })).toEqual({ exists: false });
-    expect(await outcome(bins.reveal(revealInput(bin), origin))).toBe("not_found:bin_gone");
-    expect(await outcome(bins.update(await updateInput(bin, "late"), origin))).toBe("not_found:bin_gone");
+    expect(await outcomeOf(bins.reveal(revealInput(bin), origin))).toBe("not_found:bin_gone");
+    expect(await outcomeOf(bins.update(await updateInput(bin, "late"), origin))).toBe("not_found:bin_gone");
     expect(
-      await outcome(
+      await outcomeOf(
         bins.delete({ binId: bin.binId, wrappedKey: Buffer.from(bin.wrappedKey, "base64url") }, origin),
       ),
     ).toBe("not_found:bin_gone");
@@ -328,19 +324,21 @@ describe("creating", () => {
     const [a, b] = [await bins.issueKey(origin), await bins.issueKey(origin)];
     const forA = (await sealForCreate(a)).wire;
     expect(
-      await outcome(bins.create(CreateBinInput.parse({ ...forA, wrappedKey: b.wrappedKey }), origin)),
+      await outcomeOf(bins.create(CreateBinInput.parse({ ...forA, wrappedKey: b.wrappedKey }), origin)),
     ).toBe("forbidden:bin_key_refused");
-    expect(await outcome(bins.create(CreateBinInput.parse({ ...forA, wrappedKey: undefined }), origin))).toBe(
-      "forbidden:bin_key_refused",
-    );
+    expect(
+      await outcomeOf(bins.create(CreateBinInput.parse({ ...forA, wrappedKey: undefined }), origin)),
+    ).toBe("forbidden:bin_key_refused");
     const otherCommitment = (await sealForCreate(b)).wire.manageCommitment;
     expect(
-      await outcome(
+      await outcomeOf(
         bins.create(CreateBinInput.parse({ ...forA, manageCommitment: otherCommitment }), origin),
       ),
     ).toBe("forbidden:bin_key_refused");
-    expect(await outcome(bins.create(CreateBinInput.parse(forA), origin))).toBe("ok");
-    expect(await outcome(bins.create(CreateBinInput.parse(forA), origin))).toBe("conflict:condition_failed");
+    expect(await outcomeOf(bins.create(CreateBinInput.parse(forA), origin))).toBe("ok");
+    expect(await outcomeOf(bins.create(CreateBinInput.parse(forA), origin))).toBe(
+      "conflict:condition_failed",
+    );
   });
 
   test("with KMS down, create is SERVICE_UNAVAILABLE and stores nothing; reading needs no KMS", async () => {
@@ -350,17 +348,17 @@ describe("creating", () => {
     const { wire } = await sealForCreate(issued);
     const rule = parts.kms.emulator.faults.add({ kind: "unavailable", mode: "status503" });
     try {
-      expect(await outcome(bins.create(CreateBinInput.parse(wire), origin))).toBe(
+      expect(await outcomeOf(bins.create(CreateBinInput.parse(wire), origin))).toBe(
         "unavailable:kms_unavailable",
       );
-      expect(await outcome(bins.issueKey(origin))).toBe("unavailable:kms_unavailable");
+      expect(await outcomeOf(bins.issueKey(origin))).toBe("unavailable:kms_unavailable");
       expect(await rawItem(issued.binId)).toBeNull();
       expect(await bins.get({ binId: ready.binId })).toMatchObject({ exists: true });
-      expect(await outcome(bins.reveal(revealInput(ready), origin))).toBe("ok");
+      expect(await outcomeOf(bins.reveal(revealInput(ready), origin))).toBe("ok");
     } finally {
       parts.kms.emulator.faults.remove(rule);
     }
-    expect(await outcome(bins.create(CreateBinInput.parse(wire), origin))).toBe("ok");
+    expect(await outcomeOf(bins.create(CreateBinInput.parse(wire), origin))).toBe("ok");
   });
 
   test("issueKey, create, update and delete are rate-limited per source IP", async () => {
@@ -372,12 +370,12 @@ describe("creating", () => {
       },
     });
     const issued = await Promise.all([0, 1, 2].map(() => bins.issueKey({ sourceIp: "198.51.100.1" })));
-    expect(await outcome(bins.issueKey({ sourceIp: "198.51.100.1" }))).toBe("rate_limited:rate_limited");
-    expect(await outcome(bins.issueKey({ sourceIp: "198.51.100.2" }))).toBe("ok");
+    expect(await outcomeOf(bins.issueKey({ sourceIp: "198.51.100.1" }))).toBe("rate_limited:rate_limited");
+    expect(await outcomeOf(bins.issueKey({ sourceIp: "198.51.100.2" }))).toBe("ok");
     const results = [];
     for (const one of issued)
       results.push(
-        await outcome(
+        await outcomeOf(
           bins.create(CreateBinInput.parse((await sealForCreate(one)).wire), { sourceIp: "198.51.100.1" }),
         ),
       );
@@ -386,7 +384,7 @@ describe("creating", () => {
     const garbage = { binId: issued[0]!.binId, wrappedKey: Buffer.alloc(64, 7) };
     const attacker = { sourceIp: "198.51.100.66" };
     const attempts = [];
-    for (let i = 0; i < 3; i++) attempts.push(await outcome(bins.delete(garbage, attacker)));
+    for (let i = 0; i < 3; i++) attempts.push(await outcomeOf(bins.delete(garbage, attacker)));
     expect(attempts).toEqual([
       "forbidden:manage_proof_refused",
       "forbidden:manage_proof_refused",
@@ -400,7 +398,7 @@ describe("managing", () => {
     const { bins } = setup();
     const bin = await createTestBin(bins, origin);
     const inputs = await Promise.all(Array.from({ length: 20 }, (_, i) => updateInput(bin, `edit ${i}`)));
-    const results = await Promise.all(inputs.map((input) => outcome(bins.update(input, origin))));
+    const results = await Promise.all(inputs.map((input) => outcomeOf(bins.update(input, origin))));
     expect(results.filter((r) => r === "ok")).toHaveLength(1);
     expect(results.filter((r) => r === "conflict:bin_version_stale")).toHaveLength(19);
     const winner = results.indexOf("ok");
@@ -431,7 +429,7 @@ describe("managing", () => {
     const badKeys = { wrong: b64(tampered), foreign: other.wrappedKey, missing: undefined, empty: "" };
     for (const [name, wrappedKey] of Object.entries(badKeys)) {
       const update = await updateInput(bin, `hijack by ${name}`, { wrappedKey });
-      expect([name, await outcome(bins.update(update, origin))]).toEqual([
+      expect([name, await outcomeOf(bins.update(update, origin))]).toEqual([
         name,
         "forbidden:manage_proof_refused",
       ]);
@@ -439,7 +437,7 @@ describe("managing", () => {
         binId: bin.binId,
         wrappedKey: wrappedKey === undefined ? undefined : Buffer.from(wrappedKey, "base64url"),
       };
-      expect([name, await outcome(bins.delete(remove, origin))]).toEqual([
+      expect([name, await outcomeOf(bins.delete(remove, origin))]).toEqual([
         name,
         "forbidden:manage_proof_refused",
       ]);
@@ -454,7 +452,7 @@ describe("managing", () => {
       binId: bin.binId,
       version: 2,
     });
-    expect(await outcome(bins.update(await updateInput(bin, "stale draft"), origin))).toBe(
+    expect(await outcomeOf(bins.update(await updateInput(bin, "stale draft"), origin))).toBe(
       "conflict:bin_version_stale",
     );
     expect(await bins.get({ binId: bin.binId })).toMatchObject({ version: 2, readsLeft: 2 });
@@ -463,7 +461,7 @@ describe("managing", () => {
     ).toEqual({ binId: bin.binId, deleted: true });
     expect(await bins.get({ binId: bin.binId })).toEqual({ exists: false });
     expect(
-      await outcome(
+      await outcomeOf(
         bins.delete({ binId: bin.binId, wrappedKey: Buffer.from(bin.wrappedKey, "base64url") }, origin),
       ),
     ).toBe("not_found:bin_gone");

@@ -1,8 +1,6 @@
-import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createBinService } from "../bins";
 import { createEnvelopeCrypto } from "../crypto";
-import { isCofferError } from "../errors";
 import { createRecordService, createSealedDropService, PutRecordInput, PutSealedInput } from "../records";
 import { storeNewRecord } from "../records/new-record";
 import { createRequestService } from "../requests";
@@ -10,12 +8,13 @@ import { CreateRequestInput } from "../requests/schemas";
 import { createSealedService } from "../sealed";
 import { createTokenService } from "../tokens";
 import { createTestBin, sealForCreate } from "@coffer/testkit/bins";
-import { runDynamoEndpoint, tableClock, testTimeouts } from "@coffer/testkit/dynamo";
+import { countItemsByEntity, runDynamoEndpoint, tableClock, testTimeouts } from "@coffer/testkit/dynamo";
 import { type LossyProxy, startLossyProxy } from "@coffer/testkit/lossy-proxy";
 import { sealBySpec } from "@coffer/testkit/sealed-by-spec";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { CreateBinInput, RevealBinInput } from "../bins/schemas";
 import { connectDb, createDynamoClient, type Db, RETURN_ITEM_ON_CONFLICT } from ".";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 // A write that reaches DynamoDB and is applied, whose answer is then lost: the services here talk
 // to DynamoDB Local through a TCP proxy that forwards the request whole and resets the connection
@@ -42,22 +41,6 @@ const TRANSACTION = "DynamoDB_20120810.TransactWriteItems";
 const caller = { tokenId: "t-lost", namespace: "lost", scopes: ["encrypt", "decrypt", "drop"] as const };
 const origin = { sourceIp: "192.0.2.77" };
 const roomy = { max: 10_000, windowSeconds: 60 };
-
-const outcome = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "ok",
-    (error: unknown) => (isCofferError(error) ? `${error.kind}:${error.reason}` : String(error)),
-  );
-
-/** Items per entity, read straight from DynamoDB Local (not through the proxy). */
-async function storedItems(): Promise<Record<string, number>> {
-  const { Items = [] } = await parts.table.dynamo.send(
-    new ScanCommand({ TableName: parts.table.tableName, ConsistentRead: true }),
-  );
-  const counts: Record<string, number> = {};
-  for (const item of Items) counts[item.__edb_e__!.S!] = (counts[item.__edb_e__!.S!] ?? 0) + 1;
-  return counts;
-}
 
 /** The marker of an ElectroDB entity's item in a request body. */
 const entity = (name: string) => `"__edb_e__":{"S":"${name}"}`;
@@ -105,7 +88,7 @@ test("the fault is real: a conditional create whose answer is lost meets its own
 
 test("records.put: a lost answer is success, one record is stored, another record under its id is refused", async () => {
   const { records } = services();
-  const before = await storedItems();
+  const before = await countItemsByEntity(parts.table);
   const input = PutRecordInput.parse({
     keyName: "default",
     plaintext: "bG9zdCBhbnN3ZXI",
@@ -116,7 +99,7 @@ test("records.put: a lost answer is success, one record is stored, another recor
   );
   expect(lost).toBe(1);
   expect(put.replayed).toBe(false);
-  expect((await storedItems()).record).toBe((before.record ?? 0) + 1);
+  expect((await countItemsByEntity(parts.table)).record).toBe((before.record ?? 0) + 1);
   const read = await records.get({ recordId: put.recordId }, caller);
   expect(Buffer.from(read.plaintext, "base64url").toString()).toBe("lost answer");
 
@@ -128,7 +111,7 @@ test("records.put: a lost answer is success, one record is stored, another recor
     ...stored!,
     envelope: Buffer.concat([Buffer.from(stored!.envelope as Uint8Array), Buffer.of(0)]),
   };
-  expect(await outcome(storeNewRecord(lossy.db, other as never))).toBe("conflict:record_exists");
+  expect(await outcomeOf(storeNewRecord(lossy.db, other as never))).toBe("conflict:record_exists");
   const { data: after } = await parts.table.db.entities.record
     .get({ namespace: caller.namespace, recordId: put.recordId })
     .go({ consistent: true });
@@ -139,27 +122,27 @@ test("records.put: a lost answer is success, one record is stored, another recor
 
 test("records.put with an idempotency key (a transaction): a lost answer is success and stores once", async () => {
   const { records } = services();
-  const before = await storedItems();
+  const before = await countItemsByEntity(parts.table);
   const input = PutRecordInput.parse({ keyName: "default", plaintext: "dHg", idempotencyKey: "lost-tx-1" });
   const { result: put, lost } = await losingAnswers([TRANSACTION], () => records.put(input, caller));
   expect(lost).toBe(1);
   // The SDK's retry carries the first attempt's ClientRequestToken: DynamoDB answers it as the
   // first, so the caller sees a fresh put, not a replay.
   expect(put.replayed).toBe(false);
-  const after = await storedItems();
+  const after = await countItemsByEntity(parts.table);
   expect(after.record).toBe((before.record ?? 0) + 1);
   expect(after.idempotency).toBe((before.idempotency ?? 0) + 1);
 });
 
 test("bins.create: a lost answer is success and stores once; another create for the same id is refused", async () => {
   const { bins } = services();
-  const before = await storedItems();
+  const before = await countItemsByEntity(parts.table);
   const { result: bin, lost } = await losingAnswers([[PUT, entity("bin")]], () =>
     createTestBin(bins, origin),
   );
   expect(lost).toBe(1);
   expect(bin.created).toMatchObject({ binId: bin.binId, version: 1 });
-  expect((await storedItems()).bin).toBe((before.bin ?? 0) + 1);
+  expect((await countItemsByEntity(parts.table)).bin).toBe((before.bin ?? 0) + 1);
   // The browser picks bin ids, so a second create for one id can happen: here a different bin
   // (fresh browser secret, IV and ciphertext) for the same id and issued key.
   const rival = await sealForCreate({
@@ -167,11 +150,11 @@ test("bins.create: a lost answer is success and stores once; another create for 
     key: bin.key.toString("base64url"),
     wrappedKey: bin.wrappedKey,
   });
-  expect(await outcome(bins.create(CreateBinInput.parse(rival.wire), origin))).toBe(
+  expect(await outcomeOf(bins.create(CreateBinInput.parse(rival.wire), origin))).toBe(
     "conflict:condition_failed",
   );
   // The stored bin is still the first one: it reveals to its own holder.
-  expect(await outcome(bins.reveal(RevealBinInput.parse(bin.revealWire), origin))).toBe("ok");
+  expect(await outcomeOf(bins.reveal(RevealBinInput.parse(bin.revealWire), origin))).toBe("ok");
 });
 
 test("sealed drop: a lost nonce claim and a lost record write are success; a replay of the payload is refused", async () => {
@@ -183,7 +166,7 @@ test("sealed drop: a lost nonce claim and a lost record write are success; a rep
       PutSealedInput.parse({ keyName: "default", sealed: Buffer.from(payload).toString("base64url") }),
       caller,
     );
-  const before = await storedItems();
+  const before = await countItemsByEntity(parts.table);
   // Two PutItems, each answer lost once: the nonce claim, then the record.
   const { result, lost } = await losingAnswers(
     [
@@ -194,17 +177,17 @@ test("sealed drop: a lost nonce claim and a lost record write are success; a rep
   );
   expect(lost).toBe(2);
   expect(result.recordId).toBeTruthy();
-  const after = await storedItems();
+  const after = await countItemsByEntity(parts.table);
   expect(after.nonce).toBe((before.nonce ?? 0) + 1);
   expect(after.record).toBe((before.record ?? 0) + 1);
   // The same bytes again are another request: the nonce is not accepted twice.
-  expect(await outcome(put())).toBe("conflict:sealed_replayed");
-  expect(await storedItems()).toEqual(after);
+  expect(await outcomeOf(put())).toBe("conflict:sealed_replayed");
+  expect(await countItemsByEntity(parts.table)).toEqual(after);
 });
 
 test("request links and tokens: a lost answer is success and stores once", async () => {
   const { requests, tokens } = services();
-  const before = await storedItems();
+  const before = await countItemsByEntity(parts.table);
   const { result: link, lost: lostLink } = await losingAnswers([[PUT, entity("requestLink")]], () =>
     requests.create(CreateRequestInput.parse({ note: "lost answer", maxSubmissions: 1 }), caller),
   );
@@ -216,7 +199,7 @@ test("request links and tokens: a lost answer is success and stores once", async
   );
   expect(lostToken).toBe(1);
   expect(await tokens.authenticate(`Bearer ${token.token}`)).toMatchObject({ tokenId: token.tokenId });
-  const after = await storedItems();
+  const after = await countItemsByEntity(parts.table);
   expect(after.requestLink).toBe((before.requestLink ?? 0) + 1);
   expect(after.token).toBe((before.token ?? 0) + 1);
 });

@@ -5,10 +5,10 @@ import { startEmulatedKms, type EmulatedKms } from "@coffer/testkit/emulated-kms
 import { manualClock } from "../clock";
 import { createEnvelopeCrypto } from "../crypto";
 import { parseEnvelope } from "../crypto/format";
-import { isCofferError } from "../errors";
 import type { Caller } from "../tokens";
 import { DecryptInput, EncryptInput, RewrapInput } from "./schemas";
 import { createEncryptionService } from "./service";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 vi.mock("../crypto/format", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../crypto/format")>();
@@ -23,12 +23,6 @@ afterAll(() => kms.close());
 const everyKey: Caller = { tokenId: "t-all", namespace: "default", scopes: ["encrypt", "decrypt", "rewrap"] };
 const binsOnly: Caller = { ...everyKey, tokenId: "t-bins", keyNames: ["bins"] };
 const context = { tenant: "acme" };
-
-const outcomeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "ok",
-    (error: unknown) => (isCofferError(error) ? `${error.kind}:${error.reason}` : String(error)),
-  );
 
 let envelope: string;
 const service = () =>

@@ -7,9 +7,9 @@ import { lifecycleInstance, testActor } from "@coffer/testkit/lifecycle";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { createAuditService } from "../audit";
 import { inspectEnvelope } from "../crypto";
-import { isCofferError } from "../errors";
 import type { Kms } from "../kms";
 import type { Caller } from "../tokens";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 const parts = useTableAndKms();
 const caller: Caller = {
@@ -18,12 +18,6 @@ const caller: Caller = {
   scopes: ["encrypt", "decrypt", "rewrap", "datakey"],
 };
 const text = (value: string) => Buffer.from(value);
-const outcomeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "ok",
-    (error: unknown) => (isCofferError(error) ? `${error.kind}:${error.reason}` : `thrown:${String(error)}`),
-  );
-
 async function runCampaign(instance: ReturnType<typeof lifecycleInstance>, campaignId: string) {
   for (let i = 0; i < 100; i++) {
     // Small pages, so that the campaign takes several checkpointed steps.

@@ -7,6 +7,7 @@ import { tableClock } from "@coffer/testkit/dynamo";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { PutRecordInput } from "./schemas";
 import { createRecordService } from "./service";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 vi.mock("../crypto/format", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../crypto/format")>();
@@ -16,12 +17,6 @@ vi.mock("../crypto/format", async (importOriginal) => {
 const parts = useTableAndKms();
 
 const caller = { tokenId: "t-records", namespace: "acme", scopes: ["encrypt", "decrypt"] as const };
-const reasonOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "ok",
-    (error: unknown) => (isCofferError(error) ? `${error.kind}:${error.reason}` : String(error)),
-  );
-
 test("a record past its expiry is refused while DynamoDB still holds it", async () => {
   // The service's clock runs ahead of the real one, so the item is expired for the service but
   // not for DynamoDB's TTL job: what answers here is the service's own check.
@@ -31,11 +26,11 @@ test("a record past its expiry is refused while DynamoDB still holds it", async 
   const expiresAt = toEpochSeconds(clock.now()) + 60;
   const input = PutRecordInput.parse({ keyName: "default", plaintext: "c2hvcnQtbGl2ZWQ", expiresAt });
   const { recordId } = await records.put(input, caller);
-  expect(await reasonOf(records.get({ recordId }, caller))).toBe("ok");
+  expect(await outcomeOf(records.get({ recordId }, caller))).toBe("ok");
 
   clock.advance(60_000);
-  expect(await reasonOf(records.get({ recordId }, caller))).toBe("not_found:record_not_found");
-  expect(await reasonOf(records.delete({ recordId }, caller))).toBe("not_found:record_not_found");
+  expect(await outcomeOf(records.get({ recordId }, caller))).toBe("not_found:record_not_found");
+  expect(await outcomeOf(records.delete({ recordId }, caller))).toBe("not_found:record_not_found");
   const { data } = await parts.table.db.entities.record
     .get({ namespace: caller.namespace, recordId })
     .go({ consistent: true });
@@ -75,7 +70,7 @@ describe("records belong to a namespace (issue 13, finding 3)", () => {
     const refusal = await answer(records.get({ recordId: missing }, caller));
     expect(await answer(records.get({ recordId }, other))).toBe(refusal);
     expect(await answer(records.delete({ recordId }, other))).toBe(refusal);
-    expect(await reasonOf(records.get({ recordId }, caller))).toBe("ok");
+    expect(await outcomeOf(records.get({ recordId }, caller))).toBe("ok");
     expect((await records.list({}, other)).records).toEqual([]);
   });
 
@@ -97,6 +92,6 @@ describe("records belong to a namespace (issue 13, finding 3)", () => {
       cursor = page.cursor ?? undefined;
     } while (cursor);
     expect(seen.sort()).toEqual([...ids].sort());
-    expect(await reasonOf(records.list({ cursor: "bm90LWEtY3Vyc29y" }, tenant))).toBe("invalid:bad_cursor");
+    expect(await outcomeOf(records.list({ cursor: "bm90LWEtY3Vyc29y" }, tenant))).toBe("invalid:bad_cursor");
   });
 });

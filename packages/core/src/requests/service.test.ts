@@ -4,11 +4,11 @@ import { tableClock } from "@coffer/testkit/dynamo";
 import { sealBySpec } from "@coffer/testkit/sealed-by-spec";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { createEnvelopeCrypto } from "../crypto";
-import { isCofferError } from "../errors";
 import { createRecordService } from "../records";
 import { createSealedService } from "../sealed";
 import { CreateRequestInput, RequestLinkInput, SubmitRequestInput } from "./schemas";
 import { createRequestService } from "./service";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 const parts = useTableAndKms();
 const requester = { tokenId: "t-requester", namespace: "default", scopes: ["drop"] as const };
@@ -37,12 +37,6 @@ function setup() {
 }
 
 const ref = ({ requestId, secret }: { requestId: string; secret: string }) => ({ requestId, secret });
-const outcome = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "ok",
-    (error: unknown) => (isCofferError(error) ? `${error.kind}:${error.reason}` : String(error)),
-  );
-
 async function recordCount(): Promise<number> {
   const { Items = [] } = await parts.table.dynamo.send(
     new ScanCommand({ TableName: parts.table.tableName, ConsistentRead: true }),
@@ -66,7 +60,7 @@ test("submissions land as records of the requester, until the link is used up", 
   expect(await submit(link, "first")).toEqual({ submitted: true, remaining: 1 });
   expect(await submit(link, "second")).toEqual({ submitted: true, remaining: 0 });
   const before = await recordCount();
-  expect(await outcome(submit(link, "third"))).toBe("conflict:request_used_up");
+  expect(await outcomeOf(submit(link, "third"))).toBe("conflict:request_used_up");
   expect(await recordCount()).toBe(before);
   expect(await requests.get(RequestLinkInput.parse(ref(link)))).toMatchObject({
     state: "used_up",
@@ -94,8 +88,8 @@ test("a wrong secret is the same NOT_FOUND as no link, and only the secret's has
   const { requests, submit } = setup();
   const link = await requests.create(CreateRequestInput.parse({ note: "n" }), requester);
   const wrong = { requestId: link.requestId, secret: "A".repeat(43) };
-  expect(await outcome(requests.get(RequestLinkInput.parse(wrong)))).toBe("not_found:request_not_found");
-  expect(await outcome(submit(wrong, "x"))).toBe("not_found:request_not_found");
+  expect(await outcomeOf(requests.get(RequestLinkInput.parse(wrong)))).toBe("not_found:request_not_found");
+  expect(await outcomeOf(submit(wrong, "x"))).toBe("not_found:request_not_found");
   const { Items = [] } = await parts.table.dynamo.send(new ScanCommand({ TableName: parts.table.tableName }));
   expect(JSON.stringify(Items)).not.toContain(link.secret);
 });
@@ -108,7 +102,7 @@ test("an expired link refuses submissions before any KMS call", async () => {
   );
   clock.advance(301_000);
   const decrypts = parts.kms.calls("Decrypt");
-  expect(await outcome(submit(link, "late"))).toBe("not_found:request_expired");
+  expect(await outcomeOf(submit(link, "late"))).toBe("not_found:request_expired");
   expect(parts.kms.calls("Decrypt")).toBe(decrypts);
   expect(await requests.get(RequestLinkInput.parse(ref(link)))).toMatchObject({ state: "expired" });
 });
@@ -117,7 +111,9 @@ test("of concurrent submissions to a link's last place, exactly one lands", asyn
   const { requests, submit } = setup();
   const link = await requests.create(CreateRequestInput.parse({ note: "n", maxSubmissions: 1 }), requester);
   const before = await recordCount();
-  const results = await Promise.all(Array.from({ length: 8 }, (_, i) => outcome(submit(link, `racer ${i}`))));
+  const results = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => outcomeOf(submit(link, `racer ${i}`))),
+  );
   expect(results.filter((result) => result === "ok")).toHaveLength(1);
   expect(new Set(results.filter((result) => result !== "ok"))).toEqual(new Set(["conflict:request_used_up"]));
   expect(await recordCount()).toBe(before + 1);
@@ -126,7 +122,7 @@ test("of concurrent submissions to a link's last place, exactly one lands", asyn
 test("a link's key must be one the requester's token allows", async () => {
   const { requests } = setup();
   const narrow = { ...requester, keyNames: ["pii"] };
-  expect(await outcome(requests.create(CreateRequestInput.parse({ note: "n" }), narrow))).toBe(
+  expect(await outcomeOf(requests.create(CreateRequestInput.parse({ note: "n" }), narrow))).toBe(
     "forbidden:key_not_allowed",
   );
 });

@@ -1,13 +1,13 @@
-import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { expect, onTestFinished, test } from "vitest";
-import { runDynamoEndpoint, tableClock, testTimeouts } from "@coffer/testkit/dynamo";
+import { countItemsByEntity, runDynamoEndpoint, tableClock, testTimeouts } from "@coffer/testkit/dynamo";
 import { sealBySpec } from "@coffer/testkit/sealed-by-spec";
 import { useTableAndKms } from "@coffer/testkit/table-and-kms";
 import { createEnvelopeCrypto } from "../crypto";
 import { connectDb, type Db } from "../db";
-import { type CofferError, isCofferError } from "../errors";
+import type { CofferError } from "../errors";
 import { createRecordService, createSealedDropService, PutSealedInput } from "../records";
 import { createSealedService, SEALED_WINDOW_MS } from ".";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 // Sealed input against the real parts: the KMS emulator's RSA key and DynamoDB Local.
 const parts = useTableAndKms();
@@ -28,22 +28,6 @@ function setup({ db }: { db: Db } = parts.table) {
   return { clock, sealed, drops, records, spki, put };
 }
 
-const outcome = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "ok",
-    (error: unknown) => (isCofferError(error) ? `${error.kind}:${error.reason}` : String(error)),
-  );
-
-/** Items of the sealed path in the table: nonces and records. */
-async function storedItems(): Promise<Record<string, number>> {
-  const { Items = [] } = await parts.table.dynamo.send(
-    new ScanCommand({ TableName: parts.table.tableName, ConsistentRead: true }),
-  );
-  const counts: Record<string, number> = {};
-  for (const item of Items) counts[item.__edb_e__!.S!] = (counts[item.__edb_e__!.S!] ?? 0) + 1;
-  return counts;
-}
-
 test("the public key: SPKI, PEM, fingerprint and algorithm, fetched from KMS once per instance", async () => {
   const { sealed } = setup();
   const before = parts.kms.emulator.requestCounts().GetPublicKey ?? 0;
@@ -61,7 +45,7 @@ test("a payload sealed with node:crypto from docs/sealed.md alone opens, once", 
   expect(Buffer.from(opened.plaintext, "base64url").toString()).toBe("from the document");
   // A replay is refused by the nonce claim, before KMS is asked again.
   const decrypts = parts.kms.calls("Decrypt");
-  expect(await outcome(sealed.openOnce(payload))).toBe("conflict:sealed_replayed");
+  expect(await outcomeOf(sealed.openOnce(payload))).toBe("conflict:sealed_replayed");
   expect(parts.kms.calls("Decrypt")).toBe(decrypts);
 });
 
@@ -77,7 +61,7 @@ test("1,000 concurrent submissions of one payload: exactly one is stored, the re
   onTestFinished(() => patient.dynamo.destroy());
   const { put, spki, records } = setup(patient);
   const payload = sealBySpec(await spki(), Buffer.from("only once"));
-  const before = await storedItems();
+  const before = await countItemsByEntity(parts.table);
   const results = await Promise.all(
     Array.from({ length: 1000 }, () =>
       put(payload).then(
@@ -93,7 +77,7 @@ test("1,000 concurrent submissions of one payload: exactly one is stored, the re
 
   expect(accepted).toHaveLength(1);
   expect(new Set(refused)).toEqual(new Set(["conflict:sealed_replayed"]));
-  const after = await storedItems();
+  const after = await countItemsByEntity(parts.table);
   expect((after.record ?? 0) - (before.record ?? 0)).toBe(1);
   expect((after.nonce ?? 0) - (before.nonce ?? 0)).toBe(1);
   const stored = await records.get({ recordId: accepted[0].recordId }, caller);
@@ -103,18 +87,18 @@ test("1,000 concurrent submissions of one payload: exactly one is stored, the re
 test("a timestamp 6 minutes old or 6 minutes ahead is refused and stores nothing", async () => {
   const { put, spki, clock } = setup();
   const key = await spki();
-  const before = await storedItems();
+  const before = await countItemsByEntity(parts.table);
   const now = clock.now();
-  expect(await outcome(put(sealBySpec(key, Buffer.from("old"), now - 6 * 60_000)))).toBe(
+  expect(await outcomeOf(put(sealBySpec(key, Buffer.from("old"), now - 6 * 60_000)))).toBe(
     "invalid:sealed_expired",
   );
-  expect(await outcome(put(sealBySpec(key, Buffer.from("ahead"), now + 6 * 60_000)))).toBe(
+  expect(await outcomeOf(put(sealBySpec(key, Buffer.from("ahead"), now + 6 * 60_000)))).toBe(
     "invalid:sealed_from_future",
   );
-  expect(await storedItems()).toEqual(before);
+  expect(await countItemsByEntity(parts.table)).toEqual(before);
   // Within the window either way is fine.
-  expect(await outcome(put(sealBySpec(key, Buffer.from("4 min"), now - 4 * 60_000)))).toBe("ok");
-  expect(await outcome(put(sealBySpec(key, Buffer.from("4 min ahead"), now + 4 * 60_000)))).toBe("ok");
+  expect(await outcomeOf(put(sealBySpec(key, Buffer.from("4 min"), now - 4 * 60_000)))).toBe("ok");
+  expect(await outcomeOf(put(sealBySpec(key, Buffer.from("4 min ahead"), now + 4 * 60_000)))).toBe("ok");
 });
 
 /** What a one-bit flip at `at` must be refused as, from the layout in docs/sealed.md. */
@@ -152,22 +136,22 @@ test("every byte of a sealed payload flipped is refused with its reason, and sto
   // payloads of the same layout take turns: payload k gets the flips at offsets k, k+8, k+16, …
   const chains = 8;
   const payloads = Array.from({ length: chains }, () => sealBySpec(key, Buffer.from("flip me"), clock.now()));
-  const before = await storedItems();
+  const before = await countItemsByEntity(parts.table);
   const mismatches: string[] = [];
   await Promise.all(
     payloads.map(async (payload, k) => {
       for (let at = k; at < payload.length; at += chains) {
         const flipped = Buffer.from(payload);
         flipped[at]! ^= 1;
-        const got = await outcome(put(flipped));
+        const got = await outcomeOf(put(flipped));
         const wanted = expectedReason(payload, at, clock.now());
         if (got !== wanted) mismatches.push(`byte ${at}: ${got}, wanted ${wanted}`);
       }
     }),
   );
   expect(mismatches).toEqual([]);
-  expect(await storedItems()).toEqual(before);
-  for (const payload of payloads) expect(await outcome(put(payload))).toBe("ok"); // no flip kept a claim
+  expect(await countItemsByEntity(parts.table)).toEqual(before);
+  for (const payload of payloads) expect(await outcomeOf(put(payload))).toBe("ok"); // no flip kept a claim
 }, 300_000);
 
 test("KMS throttling the RSA key is rate_limited, and claims nothing", async () => {
@@ -175,9 +159,9 @@ test("KMS throttling the RSA key is rate_limited, and claims nothing", async () 
   const payload = sealBySpec(await spki(), Buffer.from("busy"));
   const rule = parts.kms.emulator.faults.add({ kind: "throttle", operation: "Decrypt" });
   try {
-    expect(await outcome(put(payload))).toBe("rate_limited:kms_throttled");
+    expect(await outcomeOf(put(payload))).toBe("rate_limited:kms_throttled");
   } finally {
     parts.kms.emulator.faults.remove(rule);
   }
-  expect(await outcome(put(payload))).toBe("ok");
+  expect(await outcomeOf(put(payload))).toBe("ok");
 });

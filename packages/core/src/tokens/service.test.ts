@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { toEpochSeconds } from "../clock";
-import { CofferError } from "../errors";
 import { createTestTable, tableClock, type TestTable } from "@coffer/testkit/dynamo";
 import { createTokenService } from "./service";
+import { outcomeOf } from "@coffer/testkit/outcome";
 
 let table: TestTable;
 beforeAll(async () => void (table = await createTestTable()));
 afterAll(() => table.drop());
-
-const reasonOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "ok",
-    (error: unknown) => (error instanceof CofferError ? `${error.kind}:${error.reason}` : String(error)),
-  );
 
 describe("tokens", () => {
   test("the secret is returned once and only its hash is stored", async () => {
@@ -40,11 +34,11 @@ describe("tokens", () => {
       scopes: ["decrypt", "encrypt"],
       keyNames: ["default"],
     });
-    expect(await reasonOf(tokens.authenticate(undefined))).toBe("unauthenticated:token_missing");
-    expect(await reasonOf(tokens.authenticate("Basic abc"))).toBe("unauthenticated:token_missing");
-    expect(await reasonOf(tokens.authenticate("Bearer coffer_nope"))).toBe("unauthenticated:token_invalid");
+    expect(await outcomeOf(tokens.authenticate(undefined))).toBe("unauthenticated:token_missing");
+    expect(await outcomeOf(tokens.authenticate("Basic abc"))).toBe("unauthenticated:token_missing");
+    expect(await outcomeOf(tokens.authenticate("Bearer coffer_nope"))).toBe("unauthenticated:token_invalid");
     const forged = token.slice(0, -4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
-    expect(await reasonOf(tokens.authenticate(`Bearer ${forged}`))).toBe("unauthenticated:token_invalid");
+    expect(await outcomeOf(tokens.authenticate(`Bearer ${forged}`))).toBe("unauthenticated:token_invalid");
   });
 
   test("a revoke takes effect on the next request, even with a warm cache", async () => {
@@ -57,7 +51,7 @@ describe("tokens", () => {
     await tokens.authenticate(`Bearer ${token}`);
     const revoked = await tokens.revoke({ tokenId });
     expect(revoked.status).toBe("revoked");
-    expect(await reasonOf(tokens.authenticate(`Bearer ${token}`))).toBe("unauthenticated:token_invalid");
+    expect(await outcomeOf(tokens.authenticate(`Bearer ${token}`))).toBe("unauthenticated:token_invalid");
   });
 
   test("another instance honours a revoke once its cache window passes", async () => {
@@ -68,7 +62,7 @@ describe("tokens", () => {
     await elsewhere.authenticate(`Bearer ${token}`);
     await here.revoke({ tokenId });
     clock.advance(1_001);
-    expect(await reasonOf(elsewhere.authenticate(`Bearer ${token}`))).toBe("unauthenticated:token_invalid");
+    expect(await outcomeOf(elsewhere.authenticate(`Bearer ${token}`))).toBe("unauthenticated:token_invalid");
   });
 
   test("an expired token is refused before any TTL sweep", async () => {
@@ -76,16 +70,16 @@ describe("tokens", () => {
     const tokens = createTokenService({ db: table.db, clock });
     const now = toEpochSeconds(clock.now());
     const { token } = await tokens.create({ name: "short", scopes: ["encrypt"], expiresAt: now + 60 });
-    expect(await reasonOf(tokens.authenticate(`Bearer ${token}`))).toBe("ok");
+    expect(await outcomeOf(tokens.authenticate(`Bearer ${token}`))).toBe("ok");
     clock.advance(61_000);
-    expect(await reasonOf(tokens.authenticate(`Bearer ${token}`))).toBe("unauthenticated:token_invalid");
-    expect(await reasonOf(tokens.create({ name: "past", scopes: ["encrypt"], expiresAt: now - 1 }))).toBe(
+    expect(await outcomeOf(tokens.authenticate(`Bearer ${token}`))).toBe("unauthenticated:token_invalid");
+    expect(await outcomeOf(tokens.create({ name: "past", scopes: ["encrypt"], expiresAt: now - 1 }))).toBe(
       "invalid:expiry_in_past",
     );
   });
 
   test("revoking an unknown token is NOT_FOUND", async () => {
     const tokens = createTokenService({ db: table.db, clock: tableClock() });
-    expect(await reasonOf(tokens.revoke({ tokenId: "A".repeat(22) }))).toBe("not_found:token_not_found");
+    expect(await outcomeOf(tokens.revoke({ tokenId: "A".repeat(22) }))).toBe("not_found:token_not_found");
   });
 });

@@ -369,6 +369,16 @@ export const functionNames = Object.keys(functionRoutes) as FunctionName[];
 // and the client all go through these three, so the format is written here only.
 
 /** The API Gateway v2 route key that sends every request under the function's prefix to it. */
+/**
+ * Where an SST handler string (`path/to/file.export`) points: the TypeScript source, from the
+ * repository root, and the name it exports. What runs a handler outside Lambda (the local gateway,
+ * the maintenance timer, the bundle build) reads it here.
+ */
+export function handlerSource(handler: string): { file: string; exportName: string } {
+  const dot = handler.lastIndexOf(".");
+  return { file: `${handler.slice(0, dot)}.ts`, exportName: handler.slice(dot + 1) };
+}
+
 export function routeKeyOf(route: Pick<FunctionRoute, "path">): string {
   return `ANY ${route.path}/{proxy+}`;
 }

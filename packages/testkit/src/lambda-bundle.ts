@@ -4,7 +4,7 @@
 // them. One definition, so that both look at the same files.
 import { build, type Metafile } from "esbuild";
 import { join } from "node:path";
-import type { FunctionRoute } from "@coffer/functions/routes";
+import { type FunctionRoute, handlerSource } from "@coffer/functions/routes";
 import { repoRoot } from "./repo-root";
 
 export interface LambdaBundle {
@@ -18,7 +18,7 @@ export interface LambdaBundle {
 
 /** The TypeScript file a route's SST handler string (`path/to/file.export`) names. */
 export const handlerEntry = (route: Pick<FunctionRoute, "handler">): string =>
-  join(repoRoot, `${route.handler.slice(0, route.handler.lastIndexOf("."))}.ts`);
+  join(repoRoot, handlerSource(route.handler).file);
 
 /**
  * Bundles each entry (name → TypeScript file) into a bundle of its own, in one esbuild run (the

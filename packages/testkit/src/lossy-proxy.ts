@@ -1,5 +1,4 @@
-import { createServer, type Server, type Socket, connect } from "node:net";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 
 // A TCP proxy that loses answers: it forwards a request in full to the server behind it (which
 // applies it), then resets the client's connection when the answer starts to come back, so the

@@ -10,6 +10,7 @@ import {
   corsPolicy,
   type FunctionRoute,
   functionRoutes,
+  handlerSource,
   proxyPathOf,
   routeKeyOf,
 } from "@coffer/functions/routes";
@@ -92,11 +93,9 @@ interface LoadedRoute {
 async function loadHandlers(root: string, functions: Record<string, FunctionRoute>): Promise<LoadedRoute[]> {
   return Promise.all(
     Object.entries(functions).map(async ([name, route]) => {
-      const dot = route.handler.lastIndexOf(".");
-      const module = (await import(
-        pathToFileURL(join(root, `${route.handler.slice(0, dot)}.ts`)).href
-      )) as Record<string, unknown>;
-      const handler = module[route.handler.slice(dot + 1)];
+      const { file, exportName } = handlerSource(route.handler);
+      const module = (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown>;
+      const handler = module[exportName];
       if (typeof handler !== "function")
         throw new Error(`${route.handler} does not export a handler function`);
       return { name, route, handler: handler as LambdaHandler };

@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { scheduledJobs } from "@coffer/functions/routes";
+import { handlerSource, scheduledJobs } from "@coffer/functions/routes";
 
 // The local stand-in for infra/maintenance.ts's schedule: the same handler export, invoked on a
 // timer in this process (after the gateway has set the function environment), one run at a time.
@@ -12,17 +12,11 @@ type MaintenanceHandler = (
 
 export function startMaintenanceTimer({ root, intervalMs }: { root: string; intervalMs: number }) {
   const job = scheduledJobs.keyMaintenance;
-  const [file, exportName] = [
-    job.handler.slice(0, job.handler.lastIndexOf(".")),
-    job.handler.slice(job.handler.lastIndexOf(".") + 1),
-  ];
+  const { file, exportName } = handlerSource(job.handler);
   let running: Promise<void> | undefined;
   let runs = 0;
   async function tick() {
-    const module = (await import(pathToFileURL(join(root, `${file}.ts`)).href)) as Record<
-      string,
-      MaintenanceHandler
-    >;
+    const module = (await import(pathToFileURL(join(root, file)).href)) as Record<string, MaintenanceHandler>;
     const startedAt = Date.now();
     await module[exportName]!(
       {},

@@ -13,7 +13,6 @@ import {
   destroyBinAfterWrongPassphrases,
   guard,
   replaceBinContent,
-  RETURN_ITEM_ON_CONFLICT,
   shortenBinExpiry,
   takeBinRead,
 } from "../db";
@@ -204,7 +203,7 @@ export function createBinService({
     };
     // The browser picks the bin's id, so a create for an id that is taken is refused, unless the
     // stored bin is this very call's write (its answer lost, the SDK's retry met it): `createId`.
-    const created = await createOnce(db.entities.bin.create(item).go(RETURN_ITEM_ON_CONFLICT), item);
+    const created = await createOnce(db.entities.bin, item);
     if (!created)
       throw new CofferError("conflict", "This bin already exists. Create a new one from the create page.", {
         reason: "condition_failed",

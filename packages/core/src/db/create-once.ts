@@ -14,7 +14,7 @@ import { toDbError } from "./guard";
 // that its retries reuse, and DynamoDB answers a repeated token with the first outcome without
 // applying the items again (lost-answer.int.test.ts shows both, DynamoDB Local included).
 
-/** The options every such create passes to ElectroDB's `go`. */
+/** The options createOnce passes to ElectroDB's `go` (a test runs a create with them alone). */
 export const RETURN_ITEM_ON_CONFLICT = {
   response: "none",
   returnOnConditionCheckFailure: "all_old",
@@ -22,20 +22,25 @@ export const RETURN_ITEM_ON_CONFLICT = {
 
 type CreateOutcome<Item> = { rejected: false } | { rejected: true; data: Item | null };
 
+/** What createOnce needs of an ElectroDB entity: its create, run with the options above. */
+interface CreatableEntity<Item> {
+  create(item: Item): { go(options: typeof RETURN_ITEM_ON_CONFLICT): Promise<CreateOutcome<object>> };
+}
+
 /**
- * Runs the create, `entity.create(item).go(RETURN_ITEM_ON_CONFLICT)`, and says whether `item` is
- * what the table holds now: true when this call stored it (just now, or by an attempt whose answer
- * was lost), false when another write holds the key. The stored item must equal every attribute
- * written, so `item` must hold a value only this write could have produced (each caller names
- * it); two writes of equal items are one write. Any other failure is translated as `guard` does.
+ * Creates `item` and says whether it is what the table holds now: true when this call stored it
+ * (just now, or by an attempt whose answer was lost), false when another write holds the key. The
+ * stored item must equal every attribute written, so `item` must hold a value only this write
+ * could have produced (each caller names it); two writes of equal items are one write. Any other
+ * failure is translated as `guard` does.
  */
 export async function createOnce<Item extends object>(
-  create: Promise<CreateOutcome<Item>>,
-  item: object,
+  entity: CreatableEntity<Item>,
+  item: Item,
 ): Promise<boolean> {
-  let outcome: CreateOutcome<Item>;
+  let outcome: CreateOutcome<object>;
   try {
-    outcome = await create;
+    outcome = await entity.create(item).go(RETURN_ITEM_ON_CONFLICT);
   } catch (error) {
     throw toDbError(error);
   }

@@ -1,4 +1,4 @@
-import { createOnce, RETURN_ITEM_ON_CONFLICT } from "./create-once";
+import { createOnce } from "./create-once";
 import { guard } from "./guard";
 import type { Db } from "./service";
 import {
@@ -57,7 +57,7 @@ export async function putRefusalSample(db: Db, sample: RefusalSampleInput): Prom
   // A retried claim whose first attempt landed holds its own slot (the sample's time and request id
   // make it this claim's), so it counts as taken rather than as the cap reached.
   const item = { refusalLog: REFUSALS, ...sample };
-  return createOnce(db.entities.refusalSample.create(item).go(RETURN_ITEM_ON_CONFLICT), item);
+  return createOnce(db.entities.refusalSample, item);
 }
 
 /** A subject's items in one period range: "all", or the day buckets from `fromDay` on. */

@@ -1,5 +1,5 @@
 import { type Clock, toEpochSeconds } from "../clock";
-import { createOnce, type Db, guard, RETURN_ITEM_ON_CONFLICT } from "../db";
+import { createOnce, type Db, guard } from "../db";
 import type { EncryptionContext, Kms } from "../kms";
 
 export interface StoredPepperDeps {
@@ -43,7 +43,7 @@ export function createStoredPepper({ db, kms, clock, keyId, name, context }: Sto
       };
       // A retried create whose first attempt landed finds its own wrapped key (KMS's ciphertext is
       // random per call), so it keeps the plaintext rather than unwrapping it again.
-      won = await createOnce(db.entities.pepper.create(item).go(RETURN_ITEM_ON_CONFLICT), item);
+      won = await createOnce(db.entities.pepper, item);
     } finally {
       if (!won) fresh.plaintext.fill(0);
     }

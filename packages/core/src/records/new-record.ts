@@ -1,7 +1,7 @@
 import { type Clock, toEpochSeconds } from "../clock";
 import type { EncryptionContext } from "../kms";
 import type { EnvelopeCrypto } from "../crypto";
-import { createOnce, type Db, RETURN_ITEM_ON_CONFLICT } from "../db";
+import { createOnce, type Db } from "../db";
 import { CofferError } from "../errors";
 import { newId } from "../ids";
 
@@ -58,7 +58,7 @@ export type NewRecord = Awaited<ReturnType<typeof newRecord>>;
  * is still refused.
  */
 export async function storeNewRecord(db: Db, record: NewRecord): Promise<void> {
-  if (!(await createOnce(db.entities.record.create(record).go(RETURN_ITEM_ON_CONFLICT), record)))
+  if (!(await createOnce(db.entities.record, record)))
     throw new CofferError("conflict", "A record with this id exists already. Put it again.", {
       reason: "record_exists",
     });

@@ -1,14 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { type Clock, toEpochSeconds } from "../clock";
 import type { EnvelopeCrypto } from "../crypto";
-import {
-  createOnce,
-  type Db,
-  guard,
-  type RequestLinkItem,
-  RETURN_ITEM_ON_CONFLICT,
-  writeTransaction,
-} from "../db";
+import { createOnce, type Db, guard, type RequestLinkItem, writeTransaction } from "../db";
 import { CofferError } from "../errors";
 import { newId } from "../ids";
 import { newRecord } from "../records";
@@ -59,7 +52,7 @@ export function createRequestService({ db, crypto, clock, sealed }: RequestDeps)
     };
     // The link's id and secret hash are random per request: a retried create whose first attempt
     // landed finds its own item and is no conflict.
-    const created = await createOnce(db.entities.requestLink.create(link).go(RETURN_ITEM_ON_CONFLICT), link);
+    const created = await createOnce(db.entities.requestLink, link);
     if (!created)
       throw new CofferError("conflict", "A request link with this id exists already. Create it again.", {
         reason: "request_link_exists",

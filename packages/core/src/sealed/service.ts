@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { SealedPayload } from "@coffer/sealing/sealed";
 import { sealKey } from "../config";
 import { type Clock, toEpochSeconds } from "../clock";
-import { createOnce, type Db, guard, RETURN_ITEM_ON_CONFLICT } from "../db";
+import { createOnce, type Db, guard } from "../db";
 import { isCofferError } from "../errors";
 import type { Kms } from "../kms";
 import { fingerprintOf, openSealedBytes, SEALED_WINDOW_MS } from "./open";
@@ -88,7 +88,7 @@ export function createSealedService({ kms, db, clock, sealKeyId }: SealedDeps) {
     // SDK's retry of this very put (its first answer lost) finds its own claim and goes on, while
     // any other request carrying the nonce (a replay, even of the same bytes) meets another
     // claimId and is refused: a nonce is never accepted for two requests.
-    const claimed = await createOnce(db.entities.nonce.create(claim).go(RETURN_ITEM_ON_CONFLICT), claim);
+    const claimed = await createOnce(db.entities.nonce, claim);
     if (!claimed) throw sealedRefusal(SealedReason.replayed);
     return async () => {
       await guard(
